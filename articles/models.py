@@ -1,0 +1,321 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from .markdown import render_markdown
+
+# First path segments the site uses itself; a category slug equal to one of
+# them would make its articles unreachable.
+RESERVED_CATEGORY_SLUGS = {
+    "admin",
+    "authors",
+    "feeds",
+    "media",
+    "page",
+    "preview",
+    "search",
+    "static",
+    "tags",
+}
+
+
+# Saves this soon after publication are the last fixes of the publishing
+# editor, not updates a reader needs to be told about.
+UPDATE_GRACE = timedelta(minutes=5)
+
+
+def validate_category_slug(value):
+    if value in RESERVED_CATEGORY_SLUGS:
+        raise ValidationError(
+            "“%(value)s” is used by the site itself; choose another slug.",
+            params={"value": value},
+        )
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        validators=[validate_category_slug],
+        help_text="Used in the URL of the category and of its articles.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown at the top of the category page."
+    )
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order in the site navigation: lower numbers come first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    role = models.CharField(
+        max_length=100, blank=True, help_text="Shown with the byline, e.g. “Senior Editor”."
+    )
+    bio = models.TextField(blank=True, help_text="A short biography for the author page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Articles a reader may see: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        return self.select_related("category").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "tags",
+        )
+
+    def with_body(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        visible_links = MoreOnLink.objects.filter(
+            Q(target__isnull=True) | Q(target__in=Article.objects.published())
+        ).select_related("target__category")
+        return self.prefetch_related(
+            Prefetch("sections", queryset=Section.objects.prefetch_related("quotes")),
+            Prefetch(
+                "quotes", queryset=Quote.objects.filter(section__isnull=True), to_attr="lead_quotes"
+            ),
+            Prefetch("more_on_links", queryset=visible_links, to_attr="visible_more_on_links"),
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The last part of the article's URL. Left empty, it is made from the headline.",
+    )
+    dek = models.TextField(
+        "dek",
+        blank=True,
+        help_text="The standfirst under the headline: one or two sentences that sell the story.",
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
+    tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        help_text="A time in the future schedules the article: readers see it from then on.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"],
+                name="article_category_feed_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:detail", kwargs={"category": self.category.slug, "slug": self.slug}
+        )
+
+    def _unique_slug(self):
+        base = slugify(self.headline)[:190] or "article"
+        slug, suffix = base, 2
+        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, suffix = f"{base}-{suffix}", suffix + 1
+        return slug
+
+    @property
+    def byline_authors(self):
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def is_updated(self):
+        """Whether readers should be told the article changed after it went out."""
+        if not self.published_at:
+            return False
+        return self.updated_at - self.published_at > UPDATE_GRACE
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class Section(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField(default=0)
+    subheading = models.CharField(
+        max_length=200, blank=True, help_text="Optional. Shown as a subheading above the text."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="Markdown: blank lines between paragraphs, *emphasis*, **bold**, "
+        "[link text](https://…), “- ” for lists, “> ” for block quotes.",
+    )
+    body_html = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.subheading or f"Section {self.position}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Quote(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.CASCADE,
+        related_name="quotes",
+        null=True,
+        blank=True,
+        help_text="The section where it shows as a pull quote; empty for the lead quote.",
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(help_text="The quoted words, without quotation marks.")
+    speaker = models.CharField(max_length=200)
+    speaker_role = models.CharField(
+        max_length=200, blank=True, help_text="E.g. “NASA administrator”."
+    )
+    source_name = models.CharField(
+        max_length=200, blank=True, help_text="Where it was said or published."
+    )
+    source_url = models.URLField(blank=True, max_length=500)
+    said_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.speaker}: {self.text[:60]}"
+
+    def clean(self):
+        if self.section_id and self.article_id and self.section.article_id != self.article_id:
+            raise ValidationError({"section": "Choose a section of this article."})
+
+
+class MoreOnLink(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="more_on_links")
+    position = models.PositiveIntegerField(default=0)
+    topic = models.CharField(
+        max_length=100, help_text="Shown as “More on {topic}: …”, e.g. “the ISS”."
+    )
+    target = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="inbound_more_on_links",
+        null=True,
+        blank=True,
+        help_text="An article of this site; its current headline is the link text. "
+        "Hidden while that article is not published.",
+    )
+    url = models.URLField("external URL", blank=True, max_length=500)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="The link text of an external URL."
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="more_on_link_has_exactly_one_target",
+                condition=Q(target__isnull=False, url="", title="")
+                | Q(target__isnull=True, url__gt="", title__gt=""),
+                violation_error_message="Link either to an article of this site, "
+                "or to an external URL with its title; not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"More on {self.topic}: {self.link_title}"
+
+    @property
+    def link_title(self):
+        return self.target.headline if self.target_id else self.title
+
+    @property
+    def link_url(self):
+        return self.target.get_absolute_url() if self.target_id else self.url
+
+    def clean(self):
+        if self.target_id and (self.url or self.title):
+            raise ValidationError(
+                "Link either to an article of this site or to an external URL, not both: "
+                "clear the external URL and title, or the article."
+            )
+        if not self.target_id and not self.url:
+            raise ValidationError("Choose an article of this site, or enter an external URL.")
+        if self.url and not self.title:
+            raise ValidationError({"title": "Give the external link its title."})
+        if self.target_id and self.target_id == self.article_id:
+            raise ValidationError({"target": "An article can't link to itself."})

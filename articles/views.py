@@ -1,0 +1,81 @@
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag
+
+from .models import Article, Author, Category
+
+
+class PublishedArticlesMixin:
+    """Every public page starts from the one definition of what readers may see."""
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArticleListView(PublishedArticlesMixin, ListView):
+    """The front page: the newest story as the lead, then the latest."""
+
+    paginate_by = 21
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = list(context["article_list"])
+        if context["page_obj"].number == 1 and articles:
+            context["lead_article"], articles = articles[0], articles[1:]
+        context["latest_articles"] = articles
+        return context
+
+
+class ArticlesByListView(PublishedArticlesMixin, ListView):
+    """Published articles that belong to the object named by the URL's slug."""
+
+    paginate_by = 20
+    filter_model = None
+    filter_lookup = None
+    filter_context_name = None
+
+    def get_queryset(self):
+        self.filter_object = get_object_or_404(self.filter_model, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(**{self.filter_lookup: self.filter_object})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, **{self.filter_context_name: self.filter_object})
+
+
+class CategoryArticleListView(ArticlesByListView):
+    filter_model = Category
+    filter_lookup = "category"
+    filter_context_name = "category"
+    template_name = "articles/category_detail.html"
+
+
+class TagArticleListView(ArticlesByListView):
+    filter_model = Tag
+    filter_lookup = "tags"
+    filter_context_name = "tag"
+    template_name = "articles/tag_detail.html"
+
+
+class AuthorArticleListView(ArticlesByListView):
+    filter_model = Author
+    filter_lookup = "authors"
+    filter_context_name = "author"
+    template_name = "articles/author_detail.html"
+
+
+class ArticleDetailView(PublishedArticlesMixin, DetailView):
+    def get_queryset(self):
+        return super().get_queryset().with_body()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical_url = self.object.get_absolute_url()
+        # The category is part of the URL; after it changes the old URL still works.
+        if request.path != canonical_url:
+            return redirect(canonical_url, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        return context

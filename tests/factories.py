@@ -1,0 +1,96 @@
+import datetime
+
+import factory
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    role = "Reporter"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article; `sections`, `quotes`, `authors` and `tags` add children."""
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Headline number {n}")
+    dek = "A dek that sells the story."
+    category = factory.SubFactory(CategoryFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+
+    @factory.post_generation
+    def authors(article, create, extracted, **kwargs):
+        count_or_list = 1 if extracted is None else extracted
+        authors = (
+            AuthorFactory.create_batch(count_or_list)
+            if isinstance(count_or_list, int)
+            else count_or_list
+        )
+        for position, author in enumerate(authors):
+            Byline.objects.create(article=article, author=author, position=position)
+
+    @factory.post_generation
+    def sections(article, create, extracted, **kwargs):
+        for position in range(extracted or 0):
+            SectionFactory(article=article, position=position)
+
+    @factory.post_generation
+    def quotes(article, create, extracted, **kwargs):
+        """`quotes=N` adds N pull quotes to every section, and one lead quote."""
+        if not extracted:
+            return
+        QuoteFactory(article=article)
+        for section in article.sections.all():
+            QuoteFactory.create_batch(extracted, article=article, section=section)
+
+    @factory.post_generation
+    def tags(article, create, extracted, **kwargs):
+        if extracted:
+            article.tags.add(*extracted)
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+
+    article = factory.SubFactory(ArticleFactory)
+    subheading = factory.Sequence(lambda n: f"Subheading {n}")
+    body = "A paragraph with *emphasis* and a [link](https://example.com/).\n\nAnother one."
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "We are going to the Moon."
+    speaker = "Jane Speaker"
+    speaker_role = "Agency administrator"
+
+
+class MoreOnLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MoreOnLink
+
+    article = factory.SubFactory(ArticleFactory)
+    topic = "the ISS"
+    target = factory.SubFactory(ArticleFactory)
