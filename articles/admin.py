@@ -1,7 +1,11 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 
 from .models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+
+# A scheme-less URL an editor types ("nasa.gov") means https, as in Django 6.0.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Category)
@@ -37,6 +41,7 @@ class SectionInline(admin.StackedInline):
 class QuoteInline(admin.StackedInline):
     model = Quote
     fk_name = "article"
+    formfield_overrides = HTTPS_URL_FIELDS
     fields = [
         "text",
         ("speaker", "speaker_role"),
@@ -59,6 +64,7 @@ class QuoteInline(admin.StackedInline):
 class MoreOnLinkInline(admin.TabularInline):
     model = MoreOnLink
     fk_name = "article"
+    formfield_overrides = HTTPS_URL_FIELDS
     fields = ["topic", "target", "url", "title", "position"]
     autocomplete_fields = ["target"]
     extra = 0
