@@ -1,11 +1,45 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
 
-from .models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+from . import preview, views
+from .forms import ArticleAdminForm
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Correction,
+    MoreOnLink,
+    Quote,
+    Section,
+    published_condition,
+    scheduled_condition,
+)
 
 # A scheme-less URL an editor types ("nasa.gov") means https, as in Django 6.0.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+# What a writer may still edit: their own work, until an editor takes it over.
+WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+NEXT_STEPS = {
+    Article.Status.DRAFT: "Next step: finish the draft, then set the status to “In review”.",
+    Article.Status.REVIEW: "Next step: an editor previews the article and publishes it.",
+    Article.Status.PUBLISHED: "Live. If the story changes, add a correction or update below.",
+    Article.Status.UNPUBLISHED: "Taken down. Readers get a 404; publish it again to restore it.",
+}
+
+
+def can_publish(request):
+    return request.user.has_perm("articles.publish_article")
 
 
 @admin.register(Category)
@@ -72,21 +106,83 @@ class MoreOnLinkInline(admin.TabularInline):
     verbose_name_plural = "“More on …” links"
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = [("kind", "noted_at"), "text"]
+    extra = 0
+    verbose_name_plural = "corrections and updates (shown at the foot of the article)"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "state"
+
+    def conditions(self):
+        return {
+            "draft": ("Draft", Q(status=Article.Status.DRAFT)),
+            "review": ("In review", Q(status=Article.Status.REVIEW)),
+            "scheduled": ("Scheduled", scheduled_condition()),
+            "published": ("Published", published_condition()),
+            "unpublished": ("Unpublished", Q(status=Article.Status.UNPUBLISHED)),
+        }
+
+    def lookups(self, request, model_admin):
+        conditions = self.conditions()
+        counts = model_admin.get_queryset(request).aggregate(
+            **{key: Count("pk", filter=condition) for key, (_, condition) in conditions.items()}
+        )
+        return [(key, f"{label} ({counts[key]})") for key, (label, _) in conditions.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.conditions():
+            return queryset.filter(self.conditions()[self.value()][1])
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
     list_display = ["headline", "category", "bylines_display", "status_display", "published_at"]
-    list_filter = ["status", "category", "published_at"]
+    list_filter = [StatusFilter, "category", "published_at"]
     list_select_related = ["category"]
     search_fields = ["headline", "dek", "slug"]
     autocomplete_fields = ["category"]
     prepopulated_fields = {"slug": ("headline",)}
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
-    fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "category", "tags"]}),
-        ("Publication", {"fields": ["status", "published_at"]}),
-    ]
-    inlines = [BylineInline, SectionInline, QuoteInline, MoreOnLinkInline]
+    actions = ["publish_now", "unpublish", "submit_for_review"]
+    inlines = [BylineInline, SectionInline, QuoteInline, MoreOnLinkInline, CorrectionInline]
+
+    def get_fieldsets(self, request, obj=None):
+        publication = ["status", "published_at"]
+        if obj is not None:
+            publication = ["workflow", *publication]
+        fieldsets = [
+            (None, {"fields": ["headline", "slug", "dek", "category", "tags", "opened_version"]}),
+            ("Publication", {"fields": publication}),
+        ]
+        if obj is not None:
+            fieldsets.append(("Suggested “More on” links", {"fields": ["suggested_more_on"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["workflow", "suggested_more_on"]
+        if not can_publish(request):
+            readonly.append("published_at")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.can_publish = can_publish(request)
+        form.version_before_revert = getattr(request, "article_version_before_revert", None)
+        return form
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # Corrections belong to published work, which only editors handle.
+        if not can_publish(request):
+            inlines = [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
 
     def get_queryset(self, request):
         return (
@@ -95,12 +191,139 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
+    def has_publish_permission(self, request):
+        return can_publish(request)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request):
+            return True
+        return obj.created_by_id == request.user.pk and obj.status in WRITER_EDITABLE_STATUSES
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not can_publish(request):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def get_urls(self):
+        preview_view = self.admin_site.admin_view(self.preview_view)
+        return [
+            path("<path:object_id>/preview/", preview_view, name="articles_article_preview"),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, object_id):
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        share_link = request.build_absolute_uri(preview.preview_url(article))
+        return views.render_preview(request, article.pk, share_link=share_link)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        if article is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+                "preview_share_link": request.build_absolute_uri(preview.preview_url(article)),
+                "preview_days": settings.PREVIEW_LINK_MAX_AGE // (24 * 60 * 60),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring rewrites the row before the form is checked, so the lock
+        # compares against the version that was current before the restore.
+        request.article_version_before_revert = (
+            Article.objects.filter(pk=object_id).values_list("version", flat=True).first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        inbound_links = MoreOnLink.objects.filter(target_id=object_id).select_related(
+            "article__category"
+        )
+        return super().delete_view(
+            request, object_id, {**(extra_context or {}), "inbound_links": inbound_links}
+        )
+
     @admin.display(description="byline")
     def bylines_display(self, article):
         return ", ".join(author.name for author in article.byline_authors)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, article):
+        return article.status_label
+
+    @admin.display(description="status and next step")
+    def workflow(self, article):
         if article.is_scheduled:
-            return "Scheduled"
-        return article.get_status_display()
+            return format_html(
+                "<strong>Scheduled</strong>: goes live at {}. "
+                "Publish now from the article list, or change the time.",
+                timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M %Z"),
+            )
+        return format_html(
+            "<strong>{}</strong>. {}", article.get_status_display(), NEXT_STEPS[article.status]
+        )
+
+    @admin.display(description="published articles sharing a tag")
+    def suggested_more_on(self, article):
+        related = Article.objects.related_to(article)
+        if not related:
+            return "None yet: tag the article to get suggestions."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{} <small>({})</small></li>", ((a.headline, a.category) for a in related)
+            ),
+        )
+
+    @admin.action(description="Publish now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            if article.published_at is None or article.published_at > now:
+                article.published_at = now
+            self._save_with_revision(request, article, "Published now.")
+        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        for article in queryset:
+            article.status = Article.Status.UNPUBLISHED
+            self._save_with_revision(request, article, "Unpublished.")
+        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        submitted = 0
+        for article in queryset.filter(status=Article.Status.DRAFT):
+            if self.has_change_permission(request, article):
+                article.status = Article.Status.REVIEW
+                self._save_with_revision(request, article, "Submitted for review.")
+                submitted += 1
+        skipped = len(queryset) - submitted
+        self.message_user(request, f"Submitted {submitted} article(s) for review.")
+        if skipped:
+            self.message_user(
+                request,
+                f"Skipped {skipped}: only drafts you may edit can be submitted.",
+                messages.WARNING,
+            )
+
+    def _save_with_revision(self, request, article, comment):
+        with self.create_revision(request):
+            article.save()
+            self.log_change(request, article, comment)

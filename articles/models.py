@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -82,10 +84,29 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+def published_condition():
+    """What makes an article visible to readers: published, and its time has come."""
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+
+def scheduled_condition():
+    return Q(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """Articles a reader may see: published, and not scheduled for later."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles a reader may see; every public view starts here."""
+        return self.filter(published_condition())
+
+    def related_to(self, article, limit=5):
+        """Recent published articles sharing a tag with `article`, newest first."""
+        return (
+            self.published()
+            .filter(tags__in=article.tags.all())
+            .exclude(pk=article.pk)
+            .distinct()
+            .select_related("category")[:limit]
+        )
 
     def for_listing(self):
         return self.select_related("category").prefetch_related(
@@ -104,13 +125,16 @@ class ArticleQuerySet(models.QuerySet):
                 "quotes", queryset=Quote.objects.filter(section__isnull=True), to_attr="lead_quotes"
             ),
             Prefetch("more_on_links", queryset=visible_links, to_attr="visible_more_on_links"),
+            "corrections",
         )
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -134,13 +158,25 @@ class Article(models.Model):
         blank=True,
         help_text="A time in the future schedules the article: readers see it from then on.",
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles_created",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: a form carries the version it was opened at, and a save
+    # from an older version is refused instead of silently overwriting newer work.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish articles")]
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_feed_idx"),
             models.Index(
@@ -157,19 +193,42 @@ class Article(models.Model):
             self.slug = self._unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        super().save(*args, **kwargs)
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        with transaction.atomic():
+            self._keep_old_url_working()
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(
             "articles:detail", kwargs={"category": self.category.slug, "slug": self.slug}
         )
 
+    def _keep_old_url_working(self):
+        """Remember the previous slug of an article readers may have linked to."""
+        SlugRedirect.objects.filter(old_slug=self.slug).delete()
+        if self.pk is None:
+            return
+        previous = Article.objects.filter(pk=self.pk).values("slug", "published_at").first()
+        if previous and previous["slug"] != self.slug and previous["published_at"]:
+            SlugRedirect.objects.update_or_create(
+                old_slug=previous["slug"], defaults={"article": self}
+            )
+
     def _unique_slug(self):
         base = slugify(self.headline)[:190] or "article"
         slug, suffix = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while self._slug_is_taken(slug):
             slug, suffix = f"{base}-{suffix}", suffix + 1
         return slug
+
+    def _slug_is_taken(self, slug):
+        # An old slug still redirects readers to its article: don't reuse it silently.
+        return (
+            Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+            or SlugRedirect.objects.filter(old_slug=slug).exists()
+        )
 
     @property
     def byline_authors(self):
@@ -184,11 +243,33 @@ class Article(models.Model):
         )
 
     @property
+    def is_public(self):
+        return Article.objects.published().filter(pk=self.pk).exists()
+
+    @property
+    def status_label(self):
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @property
     def is_updated(self):
         """Whether readers should be told the article changed after it went out."""
         if not self.published_at:
             return False
         return self.updated_at - self.published_at > UPDATE_GRACE
+
+
+class SlugRedirect(models.Model):
+    """An article's earlier slug, so links to it keep working after a rename."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
 
 
 class Byline(models.Model):
@@ -319,3 +400,43 @@ class MoreOnLink(models.Model):
             raise ValidationError({"title": "Give the external link its title."})
         if self.target_id and self.target_id == self.article_id:
             raise ValidationError({"target": "An article can't link to itself."})
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        help_text="What was wrong and what is right now, or what changed in the story."
+    )
+    noted_at = models.DateTimeField(
+        default=timezone.now, help_text="When the article was corrected or updated."
+    )
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.noted_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A correction is a change readers must be told about: it moves the
+        # article's "updated" time.
+        Article.objects.filter(pk=self.article_id, updated_at__lt=self.noted_at).update(
+            updated_at=self.noted_at
+        )
+
+
+# Revisions record an article with everything edited on its page. The lock
+# token is left out: restoring a revision must never move it backwards.
+for child in (Byline, Section, Quote, MoreOnLink, Correction):
+    reversion.register(child)
+reversion.register(
+    Article,
+    follow=["bylines", "sections", "quotes", "more_on_links", "corrections"],
+    exclude=["version"],
+)

@@ -1,8 +1,12 @@
-from django.shortcuts import get_object_or_404, redirect
+from django.core import signing
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from .models import Article, Author, Category
+from . import preview
+from .models import Article, Author, Category, SlugRedirect
 
 
 class PublishedArticlesMixin:
@@ -68,14 +72,58 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return super().get_queryset().with_body()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            return self.redirect_from_old_slug()
         canonical_url = self.object.get_absolute_url()
         # The category is part of the URL; after it changes the old URL still works.
         if request.path != canonical_url:
             return redirect(canonical_url, permanent=True)
         return self.render_to_response(self.get_context_data(object=self.object))
 
+    def redirect_from_old_slug(self):
+        redirect_ = get_object_or_404(
+            SlugRedirect.objects.filter(article__in=Article.objects.published()).select_related(
+                "article__category"
+            ),
+            old_slug=self.kwargs["slug"],
+        )
+        return redirect(redirect_.article, permanent=True)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         return context
+
+
+def render_preview(request, article_pk, *, share_link=None):
+    """The article exactly as readers will see it, marked so nobody indexes it."""
+    article = get_object_or_404(Article.objects.for_listing().with_body(), pk=article_pk)
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "object": article,
+            "is_preview": True,
+            "share_url": request.build_absolute_uri(article.get_absolute_url()),
+            "preview_share_link": share_link,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is in this page's URL: never let it leak to other sites.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+def article_preview(request, token):
+    """A shared preview link: works without signing in until it expires."""
+    try:
+        article_pk = preview.article_pk_from_token(token)
+    except signing.SignatureExpired:
+        return render(request, "articles/preview_expired.html", status=410)
+    except signing.BadSignature as error:
+        raise Http404("Not a valid preview link.") from error
+    return render_preview(request, article_pk)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
     "articles",
 ]
 
@@ -117,6 +118,9 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+
+# How long a shared preview link works for a colleague who is not signed in.
+PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60
 
 # Behind a TLS-terminating proxy, trust its X-Forwarded-Proto so absolute URLs
 # (share links, canonical URLs) say https.

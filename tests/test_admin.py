@@ -10,7 +10,7 @@ from .factories import ArticleFactory, AuthorFactory, CategoryFactory, SectionFa
 
 pytestmark = pytest.mark.django_db
 
-INLINES = {"bylines": [], "sections": [], "quotes": [], "more_on_links": []}
+INLINES = {"bylines": [], "sections": [], "quotes": [], "more_on_links": [], "corrections": []}
 
 
 def article_form(category, inlines=None, existing=None, **fields):
@@ -96,6 +96,7 @@ def test_quote_is_placed_in_one_of_the_articles_own_sections(admin_client):
             article_form(
                 article.category,
                 slug=article.slug,
+                opened_version=Article.objects.get(pk=article.pk).version,
                 existing={"sections": 1},
                 inlines={
                     "sections": [
