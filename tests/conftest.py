@@ -6,6 +6,8 @@ from django.test import override_settings
 
 from articles.models import Article
 
+from .factories import UserFactory
+
 
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
@@ -20,3 +22,25 @@ def demo(db):
     """The demo content, loaded as `make run` loads it; returns the seed article."""
     call_command("load_demo", stdout=io.StringIO())
     return Article.objects.get(slug__startswith="nasa-astronaut-mark-vande-hei")
+
+
+@pytest.fixture
+def writer(db):
+    return UserFactory(group="Writers")
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(group="Editors")
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    client.force_login(writer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

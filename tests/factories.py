@@ -1,6 +1,8 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
@@ -94,3 +96,20 @@ class MoreOnLinkFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     topic = "the ISS"
     target = factory.SubFactory(ArticleFactory)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff user in the named group ("Writers" or "Editors")."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"Staffer {n}")
+    is_staff = True
+
+    @factory.post_generation
+    def group(user, create, extracted, **kwargs):
+        if extracted:
+            user.groups.add(Group.objects.get(name=extracted))

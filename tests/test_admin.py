@@ -7,33 +7,9 @@ from django.utils import timezone
 from articles.models import Article, Quote
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, SectionFactory
+from .helpers import article_form
 
 pytestmark = pytest.mark.django_db
-
-INLINES = {"bylines": [], "sections": [], "quotes": [], "more_on_links": [], "corrections": []}
-
-
-def article_form(category, inlines=None, existing=None, **fields):
-    """POST data for the article change form, its inlines given as lists of dicts."""
-    data = {
-        "headline": "Soyuz brings NASA astronaut home",
-        "slug": "soyuz-brings-nasa-astronaut-home",
-        "dek": "A quiet landing in Kazakhstan.",
-        "category": category.pk,
-        "tags": "ISS, NASA",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        **fields,
-    }
-    existing = existing or {}
-    for prefix, rows in {**INLINES, **(inlines or {})}.items():
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = existing.get(prefix, 0)
-        for index, row in enumerate(rows):
-            for key, value in row.items():
-                data[f"{prefix}-{index}-{key}"] = value
-    return data
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client):
