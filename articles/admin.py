@@ -3,11 +3,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.db.models.functions import Lower
+from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from taggit.models import Tag
 
 from . import preview, views
 from .forms import ArticleAdminForm
@@ -216,10 +218,20 @@ class ArticleAdmin(VersionAdmin):
 
     def get_urls(self):
         preview_view = self.admin_site.admin_view(self.preview_view)
+        tag_view = self.admin_site.admin_view(self.tag_suggestions_view)
         return [
+            path("tags/suggest/", tag_view, name="articles_article_tag_suggestions"),
             path("<path:object_id>/preview/", preview_view, name="articles_article_preview"),
             *super().get_urls(),
         ]
+
+    def tag_suggestions_view(self, request):
+        """Existing tags starting with `term`, for the tags field's suggestions."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("term", "").strip()[:100]
+        names = Tag.objects.filter(name__istartswith=term).order_by(Lower("name")) if term else []
+        return JsonResponse({"results": [tag.name for tag in names[:10]]})
 
     def preview_view(self, request, object_id):
         article = self.get_object(request, object_id)

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
@@ -35,6 +36,10 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["headline"].widget.attrs["data-guidance"] = HEADLINE_GUIDANCE
         if "dek" in self.fields:
             self.fields["dek"].widget.attrs.update({"data-guidance": DEK_GUIDANCE, "rows": 3})
+        if "tags" in self.fields:
+            self.fields["tags"].widget.attrs["data-suggest-url"] = reverse(
+                "admin:articles_article_tag_suggestions"
+            )
         if self.instance.pk:
             self.fields["opened_version"].initial = self._saved_version()
         if not self.can_publish and "status" in self.fields:

@@ -465,3 +465,18 @@ def test_headline_carries_length_guidance(editor_client):
     content = editor_client.get(reverse("admin:articles_article_add")).content.decode()
     assert 'data-guidance="110"' in content
     assert "under 110 characters" in content
+
+
+def test_tag_suggestions_offer_existing_tags(editor_client):
+    ArticleFactory(tags=["ISS", "Iceland", "NASA"])
+    url = reverse("admin:articles_article_tag_suggestions")
+    assert editor_client.get(url, {"term": "i"}).json() == {"results": ["Iceland", "ISS"]}
+    assert editor_client.get(url, {"term": ""}).json() == {"results": []}
+    assert editor_client.get(url, {"term": "%' OR 1=1 --"}).json() == {"results": []}
+    assert Client().get(url, {"term": "i"}).status_code == 302
+
+
+def test_article_form_wires_up_tag_suggestions_and_reordering(editor_client):
+    content = editor_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert 'data-suggest-url="/admin/articles/article/tags/suggest/"' in content
+    assert "js/admin-reorder" in content
