@@ -480,3 +480,29 @@ def test_article_form_wires_up_tag_suggestions_and_reordering(editor_client):
     content = editor_client.get(reverse("admin:articles_article_add")).content.decode()
     assert 'data-suggest-url="/admin/articles/article/tags/suggest/"' in content
     assert "js/admin-reorder" in content
+
+
+def test_writer_cannot_publish_by_restoring_a_published_revision(writer, editor):
+    article = ArticleFactory(status=DRAFT, created_by=writer)
+    as_editor, as_writer = Client(), Client()
+    as_editor.force_login(editor)
+    as_writer.force_login(writer)
+    published = opened_form(as_editor, article)
+    published.update(
+        {"status": PUBLISHED, "published_at_0": "2022-03-30", "published_at_1": "16:00"}
+    )
+    assert as_editor.post(change_url(article), published).status_code == 302
+    back_to_draft = opened_form(as_editor, article)
+    back_to_draft["status"] = DRAFT
+    assert as_editor.post(change_url(article), back_to_draft).status_code == 302
+
+    history = as_writer.get(reverse("admin:articles_article_history", args=[article.pk]))
+    published_revision = re.findall(r'href="([^"]+/history/\d+/)"', history.content.decode())[0]
+    restore = form_data(as_writer.get(published_revision))
+    restore["status"] = PUBLISHED
+    response = as_writer.post(published_revision, restore)
+
+    assert response.status_code in (200, 403)
+    article.refresh_from_db()
+    assert article.status == DRAFT
+    assert not Article.objects.published().exists()
