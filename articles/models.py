@@ -431,6 +431,16 @@ class Correction(models.Model):
         )
 
 
+
+class ContentVersion(models.Model):
+    """One row: when anything readers can see last changed (HTTP validators, caches)."""
+
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 # Revisions record an article with everything edited on its page. The lock
 # token is left out: restoring a revision must never move it backwards.
 for child in (Byline, Section, Quote, MoreOnLink, Correction):

@@ -119,6 +119,13 @@ TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 
+# Public pages may be kept this long by browsers and CDNs; conditional requests
+# (ETag / Last-Modified) make revalidation cheap after that.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CACHE_SECONDS", "60"))
+# Part of every page's ETag: set it to the deployed revision so a new release's
+# templates are fetched even where no content changed.
+NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
+
 # How long a shared preview link works for a colleague who is not signed in.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ArticlesConfig(AppConfig):
+    name = "articles"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Signal receivers: keep derived data (freshness for HTTP caching,
+        # search documents) current on every write path, not only the admin's.
+        from . import freshness  # noqa: F401
