@@ -9,7 +9,6 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -43,15 +42,10 @@ TRACKED_MODELS = [
 ]
 
 
-def mark_content_changed():
-    ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
-
-
 def content_changed(sender, **kwargs):
-    # Stamp the time the change becomes visible (the commit), once per transaction.
-    if any(func is mark_content_changed for _, func, _ in connection.run_on_commit):
-        return
-    transaction.on_commit(mark_content_changed)
+    # Inside the writer's transaction, so readers see the new time exactly when
+    # they can see the change itself.
+    ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
 
 
 for model in TRACKED_MODELS:
@@ -69,7 +63,7 @@ def public_validators():
         .first()
     ) or {"changed_at": None, "newest": None}
     moments = [moment for moment in row.values() if moment is not None]
-    last_modified = max(moments).timestamp() if moments else None
+    last_modified = int(max(moments).timestamp()) if moments else None
     fingerprint = "|".join(
         [settings.NEWSROOM_RELEASE, *(moment.isoformat() for moment in row.values() if moment)]
     )

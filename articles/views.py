@@ -1,16 +1,22 @@
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import preview
+from .freshness import public_page
 from .models import Article, Author, Category, SlugRedirect
 
 
 class PublishedArticlesMixin:
     """Every public page starts from the one definition of what readers may see."""
+
+    @method_decorator(public_page)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()

@@ -279,7 +279,7 @@ def rich_articles(count):
 )
 def test_list_pages_run_a_constant_number_of_queries(client, django_assert_max_num_queries, url):
     rich_articles(30)
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="card') >= 9
@@ -290,7 +290,7 @@ def test_article_page_runs_a_constant_number_of_queries(client, django_assert_ma
     for _ in range(4):
         MoreOnLinkFactory(article=article)
     MoreOnLinkFactory(article=article, target=None, url="https://nasa.gov/", title="NASA")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     content = response.content.decode()
