@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment (see README).
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: setup run test lint test-postgres format clean
+.PHONY: setup run test lint test-postgres format clean browser screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,12 +34,30 @@ lint: $(VENV)/.requirements-dev
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
-test: lint
+# The browser tests drive Debian's Chromium, never a browser Playwright downloads.
+CHROMIUM := /usr/bin/chromium
+
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && apt-get install -y chromium; \
+		else \
+			echo "$(CHROMIUM) not found: install it with 'sudo apt-get install chromium'." >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: lint browser
 	$(BIN)/pytest
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1.
 test-postgres: $(VENV)/.requirements-dev
 	.ci/with-postgres $(BIN)/pytest
+
+# The README's editor guide screenshots, taken by the browser tests at each step.
+screenshots: $(VENV)/.requirements-dev browser
+	rm -f docs/screenshots/*.png
+	NEWSROOM_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/test_browser.py
 
 format: $(VENV)/.requirements-dev
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,364 @@
+"""The editorial workflow in a real browser: a writer drafts, an editor publishes, a reader reads.
+
+Drives Debian's Chromium (/usr/bin/chromium, `make browser`) through Playwright against
+the live server. With NEWSROOM_SCREENSHOTS set to a directory, the tests also save the
+screenshots of the README's editor guide there (`make screenshots`).
+"""
+
+import importlib
+import os
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from playwright.sync_api import expect, sync_playwright
+
+from articles.models import Article
+
+from .factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
+
+# Playwright's sync API runs an asyncio event loop on the test thread, so Django takes
+# the ORM calls made here for calls from async code and refuses them
+# (SynchronousOnlyOperation). They aren't: the loop is paused while test code runs, and
+# the site itself runs in the live server's own thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium floods a closed network with
+# connections to Google services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TIMEOUT_MS = 15_000
+SCREENSHOTS = os.environ.get("NEWSROOM_SCREENSHOTS", "")
+PASSWORD = "correct horse battery staple"
+
+HEADLINE = "NASA Astronaut Mark Vande Hei Returns to Earth in a Russian Soyuz"
+DEK = '"Probably the last time Americans and Russians fly together in space for a long time."'
+HANDOVER = "Russian Cosmonaut Hands Over Command of Space Station to NASA Astronaut"
+SECTIONS = [
+    (
+        "Small Talk",
+        "It would have been *amazing* to be a fly on the wall. This morning, NASA astronaut "
+        "Mark Vande Hei took the long trip back from the International Space Station to Earth "
+        "in an interesting vehicle: a Russian Soyuz capsule, along with two Russian "
+        "cosmonauts.\n\nFortunately, it sounds like things went fine.",
+    ),
+    (
+        "Friends Forever",
+        "NASA officials have repeatedly stressed that even in the face of dire international "
+        "tension, the collaboration between Russia and the United States on the ISS remains "
+        "smooth.\n\nAt the landing site in Kazakhstan, though, it sounds like everything "
+        "stayed **professional**.",
+    ),
+]
+LEAD_QUOTE = (
+    "Probably the last time Americans and Russians fly together in space for a long time.",
+    "Chris Berger",
+    "NASASpaceFlight editor",
+)
+SECTION_QUOTE = (
+    "For the safety of our astronauts, the working relationship between NASA and our "
+    "international partners continues.",
+    "Bill Nelson",
+    "NASA administrator",
+)
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"The browser tests drive Chromium at {CHROMIUM}, which is missing: install it "
+            "with `apt-get install chromium` (or run `make browser` as root).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def live_server_settings(settings):
+    # Production marks the session and CSRF cookies Secure and the live server speaks
+    # plain http. Chromium treats http://localhost as secure and sends them anyway, but
+    # browsers don't for other hosts (--liveserver): signing in must not hinge on that.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    # pytest-django's live server answers /static/ itself, with Django's
+    # StaticFilesHandler, before WhiteNoise sees the request. That handler looks files
+    # up through the finders, which know the source names (admin/css/base.css) but not
+    # the manifest's hashed ones (admin/css/base.96c479cedf7a.css), so under the
+    # production storage every stylesheet and script is a 404. WHITENOISE_USE_FINDERS
+    # or WHITENOISE_AUTOREFRESH can't help, as WhiteNoise is never asked. The plain
+    # storage that development uses makes pages link the source names instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def editorial_groups(transactional_db):
+    """The Writers and Editors groups, made by the data migration that makes them.
+
+    The live server needs transactional tests, which empty every table after each test:
+    the groups migration 0003 created are gone for all but the first of them.
+    """
+    migration = importlib.import_module("articles.migrations.0003_editorial_groups")
+    state = MigrationLoader(connection).project_state(("articles", "0003_editorial_groups"))
+    migration.create_groups(state.apps, schema_editor=None)
+
+
+@pytest.fixture
+def writer(editorial_groups):
+    return UserFactory(group="Writers", username="dana", password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def editor(editorial_groups):
+    return UserFactory(group="Editors", username="sam", password=make_password(PASSWORD))
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Opens a page in a new browser context: a separate person, with their own cookies.
+
+    Every test fails if a stylesheet or script doesn't load or a script raises.
+    """
+    contexts, problems = [], []
+
+    def open_page(**options):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1280, "height": 900},
+            color_scheme="light",
+            **options,
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        # Full-page screenshots draw the admin's sticky navigation sidebar halfway down a
+        # long form; collapsed, it leaves the form the whole width.
+        context.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                problems.append(f"{response.status} {response.url}")
+                if "/static/" in response.url and response.status >= 400
+                else None
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not problems, "Pages had broken assets or script errors:\n" + "\n".join(problems)
+
+
+def screenshot(target, name, **options):
+    """Saves a screenshot for the editor guide when NEWSROOM_SCREENSHOTS names a directory."""
+    if not SCREENSHOTS:
+        return
+    directory = Path(SCREENSHOTS)
+    directory.mkdir(parents=True, exist_ok=True)
+    target.screenshot(path=directory / f"{name}.png", animations="disabled", **options)
+
+
+def log_in(page, user):
+    page.goto("/admin/login/?next=/admin/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    return page
+
+
+def choose(page, select_id, text):
+    """Picks `text` in an autocomplete field as an editor does: open it, type, click."""
+    page.locator(f"#{select_id} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-container--open .select2-results__option", has_text=text).click()
+    expect(page.locator(f"#select2-{select_id}-container")).to_contain_text(text)
+
+
+def add_inline(page, prefix):
+    page.locator(f"#{prefix}-group .add-row a").click()
+
+
+def fill_quote(page, index, quote, section=None):
+    text, speaker, role = quote
+    add_inline(page, "quotes")
+    page.locator(f"#id_quotes-{index}-text").fill(text)
+    page.locator(f"#id_quotes-{index}-speaker").fill(speaker)
+    page.locator(f"#id_quotes-{index}-speaker_role").fill(role)
+    page.locator(f"#id_quotes-{index}-position").fill(str(index))
+    if section:
+        page.locator(f"#id_quotes-{index}-section").select_option(label=section)
+
+
+def write_draft(page):
+    page.goto("/admin/articles/article/add/")
+    # The slug is filled in from the headline on keyup or change, as a typing editor does.
+    page.get_by_label("Headline").fill(HEADLINE)
+    page.get_by_label("Headline").press("Tab")
+    expect(page.get_by_label("Slug")).to_have_value(re.compile(r"^nasa-astronaut-mark-vande-hei"))
+    page.get_by_label("Dek").fill(DEK)
+    choose(page, "id_category", "Space")
+    page.get_by_label("Tags").fill("ISS, NASA")
+    choose(page, "id_bylines-0-author", "Dana Whitfield")
+    add_inline(page, "bylines")
+    choose(page, "id_bylines-1-author", "Sam Okafor")
+    page.locator("#id_bylines-1-position").fill("1")
+    for index, (subheading, body) in enumerate(SECTIONS):
+        add_inline(page, "sections")
+        page.locator(f"#id_sections-{index}-subheading").fill(subheading)
+        page.locator(f"#id_sections-{index}-body").fill(body)
+        page.locator(f"#id_sections-{index}-position").fill(str(index))
+    screenshot(page, "01-writer-new-article", full_page=True)
+    # Until the article is saved it has no sections a quote could be placed in; the
+    # untouched quote form is left out when the article is saved.
+    add_inline(page, "quotes")
+    expect(page.locator("#id_quotes-0-section option")).to_have_count(1)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+
+def add_quotes_and_link_then_submit(page):
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
+    fill_quote(page, 0, LEAD_QUOTE)
+    expect(page.locator("#id_quotes-0-section option")).to_have_text(
+        ["— none: the article's lead quote —", "Small Talk", "Friends Forever"]
+    )
+    fill_quote(page, 1, SECTION_QUOTE, section="Friends Forever")
+    screenshot(page.locator("#quotes-group"), "02-writer-quotes")
+    add_inline(page, "more_on_links")
+    page.locator("#id_more_on_links-0-topic").fill("the ISS")
+    choose(page, "id_more_on_links-0-target", HANDOVER)
+    page.locator("#id_status").select_option(label="In review")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+
+def expect_whole_article(page):
+    """The article page as readers get it, whether previewed or published."""
+    expect(page.locator("h1")).to_have_text(HEADLINE)
+    expect(page.locator(".article__dek")).to_have_text(DEK)
+    expect(page.locator(".byline")).to_have_text("By Dana Whitfield and Sam Okafor")
+    expect(page.locator(".article__section h2")).to_have_text([s for s, _ in SECTIONS])
+    expect(page.locator(".article__section em")).to_have_text("amazing")
+    expect(page.locator(".article__section > p")).to_have_count(4)
+    lead, in_section = page.locator("figure.quote--lead"), page.locator(".article__section figure")
+    expect(lead.locator("blockquote")).to_have_text(LEAD_QUOTE[0])
+    expect(lead.locator("figcaption")).to_contain_text("Chris Berger, NASASpaceFlight editor")
+    expect(in_section.locator("blockquote")).to_have_text(SECTION_QUOTE[0])
+    expect(in_section.locator("figcaption")).to_contain_text("Bill Nelson, NASA administrator")
+    expect(page.locator(".article__section").nth(1).locator("figure")).to_have_count(1)
+    expect(page.locator(".more-on")).to_have_text(f"More on the ISS: {HANDOVER}")
+    share = page.get_by_role("region", name="Share This Article")
+    expect(share.get_by_role("link")).to_contain_text(
+        ["X", "Facebook", "LinkedIn", "Reddit", "Email"]
+    )
+
+
+def preview_and_publish(page, article):
+    page.goto("/admin/articles/article/")
+    page.get_by_role("link", name=HEADLINE).click()
+    expect(page.locator(".field-workflow")).to_contain_text(
+        "In review. Next step: an editor previews the article and publishes it."
+    )
+    screenshot(page, "03-editor-in-review")
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="Preview", exact=True).click()
+    preview = popup.value
+    expect(preview).to_have_url(re.compile(rf"/admin/articles/article/{article.pk}/preview/$"))
+    expect(preview.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
+    expect(preview.locator(".preview-banner")).to_contain_text("Status: In review")
+    expect_whole_article(preview)
+    screenshot(preview, "04-preview", full_page=True)
+    preview.close()
+
+    page.locator("#id_status").select_option(label="Published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+
+def read_as_reader(page, article):
+    page.goto("/")
+    page.get_by_role("link", name=HEADLINE).click()
+    expect(page).to_have_url(re.compile(re.escape(article.get_absolute_url()) + "$"))
+    expect(page.locator('meta[name="robots"]')).to_have_count(0)
+    expect(page.locator(".preview-banner")).to_have_count(0)
+    expect_whole_article(page)
+    share = page.get_by_role("region", name="Share This Article")
+    expect(share.get_by_role("link", name="Facebook")).to_have_attribute(
+        "href", f"https://www.facebook.com/sharer/sharer.php?u={quote(page.url, safe='')}"
+    )
+    copy_link = share.get_by_role("button", name="Copy link")
+    expect(copy_link).to_be_visible()
+    screenshot(page, "05-published-article", full_page=True)
+    copy_link.click()
+    expect(share.get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
+
+    page.get_by_role("link", name=HANDOVER).click()
+    expect(page.locator("h1")).to_have_text(HANDOVER)
+
+
+def test_writer_drafts_and_submits_editor_publishes_reader_reads(new_page, writer, editor):
+    space = CategoryFactory(name="Space", slug="space")
+    AuthorFactory(name="Dana Whitfield", slug="dana-whitfield")
+    AuthorFactory(name="Sam Okafor", slug="sam-okafor")
+    ArticleFactory(headline=HANDOVER, category=space)
+
+    writer_page = log_in(new_page(), writer)
+    write_draft(writer_page)
+    add_quotes_and_link_then_submit(writer_page)
+    article = Article.objects.get(headline=HEADLINE)
+    assert (article.status, article.created_by) == (Article.Status.REVIEW, writer)
+
+    preview_and_publish(log_in(new_page(), editor), article)
+    article.refresh_from_db()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.is_public
+
+    read_as_reader(new_page(permissions=["clipboard-read", "clipboard-write"]), article)
+
+
+def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):
+    article = ArticleFactory(
+        headline="Soyuz lands in Kazakhstan", status=Article.Status.DRAFT, published_at=None
+    )
+    page = log_in(new_page(), editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    share_link = page.locator("#preview-share-link").input_value()
+
+    colleague = new_page()
+    assert colleague.goto(article.get_absolute_url()).status == 404
+    response = colleague.goto(share_link)
+    assert response.status == 200
+    assert response.headers["x-robots-tag"] == "noindex, nofollow"
+    expect(colleague.locator("h1")).to_have_text("Soyuz lands in Kazakhstan")
+    expect(colleague.locator(".preview-banner")).to_contain_text("Status: Draft")
+    expect(colleague.locator('meta[name="robots"]')).to_have_attribute(
+        "content", "noindex, nofollow"
+    )
+    colleague.goto("/admin/")
+    expect(colleague.get_by_role("button", name="Log in")).to_be_visible()
