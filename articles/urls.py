@@ -1,6 +1,7 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from . import views
+from . import feeds, sitemaps, views
 
 app_name = "articles"
 
@@ -10,6 +11,27 @@ urlpatterns = [
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
+    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
+    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feeds/category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),
+    path("feeds/category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
+    path("feeds/tag/<str:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
+    path("feeds/tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
+    path("feeds/author/<slug:slug>/rss/", feeds.AuthorFeed(), name="author_feed_rss"),
+    path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
+        name="news_sitemap",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
     # Category routes come last: their first segment is free-form.
     path("<slug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
     path("<slug:category>/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     # Before staticfiles so `runserver` serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "reversion",
     "articles",

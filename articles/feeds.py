@@ -1,0 +1,202 @@
+"""RSS 2.0 and Atom 1.0 feeds of the newest articles: site-wide, and per category, tag and author.
+
+Each item carries the whole article as HTML (RSS ``content:encoded``, Atom ``<content>``),
+so feed readers show the story without a visit, and the dek as its summary.
+"""
+
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+from taggit.models import Tag
+
+from .models import Article, Author, Category, Quote, Section
+
+ITEMS_PER_FEED = 20
+
+
+class ArticleRssFeedGenerator(Rss201rev2Feed):
+    """RSS 2.0 with the full article in ``content:encoded``."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content_html"])
+
+
+class ArticleAtomFeedGenerator(Atom1Feed):
+    """Atom 1.0 with one ``<author>`` per byline and the full article in ``<content>``."""
+
+    def add_item_elements(self, handler, item):
+        # The base class writes a single <author>; the byline's authors are written below.
+        super().add_item_elements(handler, {**item, "author_name": None})
+        for name, path in item["byline"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            # Paths are made absolute against the feed's own (absolute) site link.
+            handler.addQuickElement("uri", urljoin(self.feed["link"], path))
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+def join_names(names):
+    """“Zed”, “Zed and Amy”, “Zed, Amy and Mo”: the byline as the article page writes it."""
+    if len(names) < 2:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+class LatestArticlesFeed(Feed):
+    """The site's newest articles (RSS); subclasses narrow them with `articles()`."""
+
+    feed_type = ArticleRssFeedGenerator
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def link(self, obj):
+        return reverse("articles:list")
+
+    def description(self, obj):
+        return f"The latest news from {settings.SITE_NAME}."
+
+    def author_name(self, obj):
+        return settings.SITE_NAME
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def items(self, obj):
+        # Everything the items show, in a fixed number of queries whatever their count.
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related(
+                Prefetch("sections", queryset=Section.objects.prefetch_related("quotes")),
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.filter(section__isnull=True),
+                    to_attr="lead_quotes",
+                ),
+                "corrections",
+            )[:ITEMS_PER_FEED]
+        )
+
+    def item_description(self, item):
+        # Readers treat the summary as HTML; the dek is plain text.
+        return escape(item.dek)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return join_names([author.name for author in item.byline_authors]) or None
+
+    def item_categories(self, item):
+        return [item.category.name, *(tag.name for tag in item.tags.all())]
+
+    def item_enclosures(self, item):
+        # Hook for the lead image once articles have one (the photo library):
+        # return [feedgenerator.Enclosure(url, length, mime_type)].
+        return []
+
+    def item_extra_kwargs(self, item):
+        return {
+            "content_html": render_to_string("feeds/article_content.html", {"article": item}),
+            "byline": [(author.name, author.get_absolute_url()) for author in item.byline_authors],
+        }
+
+
+class AtomFeedMixin:
+    feed_type = ArticleAtomFeedGenerator
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def item_title(self, item):
+        # Atom titles are plain text: no HTML escaping on top of the XML escaping.
+        return item.headline
+
+
+class CategoryFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return obj.description or f"The latest {obj.name} news from {settings.SITE_NAME}."
+
+    def articles(self, obj):
+        return super().articles(obj).filter(category=obj)
+
+
+class TagFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+    def description(self, obj):
+        return f"Articles tagged {obj.name} from {settings.SITE_NAME}."
+
+    def articles(self, obj):
+        return super().articles(obj).filter(tags=obj)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def description(self, obj):
+        return f"Articles by {obj.name} from {settings.SITE_NAME}."
+
+    def author_name(self, obj):
+        return obj.name
+
+    def articles(self, obj):
+        return super().articles(obj).filter(authors=obj)
+
+
+class LatestArticlesAtomFeed(AtomFeedMixin, LatestArticlesFeed):
+    pass
+
+
+class CategoryAtomFeed(AtomFeedMixin, CategoryFeed):
+    pass
+
+
+class TagAtomFeed(AtomFeedMixin, TagFeed):
+    pass
+
+
+class AuthorAtomFeed(AtomFeedMixin, AuthorFeed):
+    pass
