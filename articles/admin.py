@@ -97,11 +97,11 @@ class QuoteInline(admin.StackedInline):
         return formset
 
 
-class MoreOnLinkInline(admin.TabularInline):
+class MoreOnLinkInline(admin.StackedInline):
     model = MoreOnLink
     fk_name = "article"
     formfield_overrides = HTTPS_URL_FIELDS
-    fields = ["topic", "target", "url", "title", "position"]
+    fields = [("topic", "position"), "target", ("url", "title")]
     autocomplete_fields = ["target"]
     extra = 0
     verbose_name = "“More on …” link"

@@ -8,4 +8,4 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         # Signal receivers: keep derived data (freshness for HTTP caching,
         # search documents) current on every write path, not only the admin's.
-        from . import freshness  # noqa: F401
+        from . import freshness, search  # noqa: F401

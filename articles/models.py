@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
@@ -25,6 +26,10 @@ RESERVED_CATEGORY_SLUGS = {
     "static",
     "tags",
 }
+
+
+# Derived at save time by articles/search.py.
+SEARCH_DOCUMENT_FIELDS = ["search_tags", "search_body", "search_vector"]
 
 
 # Saves this soon after publication are the last fixes of the publishing
@@ -109,9 +114,14 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("category").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-            "tags",
+        # The search document is read by searches only; pages don't fetch it.
+        return (
+            self.select_related("category")
+            .defer(*SEARCH_DOCUMENT_FIELDS)
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                "tags",
+            )
         )
 
     def with_body(self):
@@ -171,6 +181,12 @@ class Article(models.Model):
     # Optimistic locking: a form carries the version it was opened at, and a save
     # from an older version is refused instead of silently overwriting newer work.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # The search document, derived from the article, its tags, sections and quotes
+    # whenever they change (articles/search.py); a search only reads it.
+    search_tags = models.TextField(blank=True, editable=False)
+    search_body = models.TextField(blank=True, editable=False)
+    # PostgreSQL only, GIN-indexed by migration 0005; NULL on SQLite, which uses FTS5.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -431,7 +447,6 @@ class Correction(models.Model):
         )
 
 
-
 class ContentVersion(models.Model):
     """One row: when anything readers can see last changed (HTTP validators, caches)."""
 
@@ -442,11 +457,12 @@ class ContentVersion(models.Model):
 
 
 # Revisions record an article with everything edited on its page. The lock
-# token is left out: restoring a revision must never move it backwards.
+# token is left out: restoring a revision must never move it backwards. The
+# search document is left out too: it is derived again after a restore.
 for child in (Byline, Section, Quote, MoreOnLink, Correction):
     reversion.register(child)
 reversion.register(
     Article,
     follow=["bylines", "sections", "quotes", "more_on_links", "corrections"],
-    exclude=["version"],
+    exclude=["version", *SEARCH_DOCUMENT_FIELDS],
 )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("tags/<str:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("preview/<str:token>/", views.article_preview, name="preview"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
+    path("search/", views.ArticleSearchView.as_view(), name="search"),
     path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
     path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
     path("feeds/category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),

@@ -1,12 +1,15 @@
+from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import preview
+from . import metadata, preview, search
 from .freshness import public_page
 from .models import Article, Author, Category, SlugRedirect
 
@@ -33,6 +36,12 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         if context["page_obj"].number == 1 and articles:
             context["lead_article"], articles = articles[0], articles[1:]
         context["latest_articles"] = articles
+        context["page_meta"] = metadata.for_listing(
+            self.request,
+            settings.SITE_NAME,
+            settings.SITE_DESCRIPTION,
+            page_number=context["page_obj"].number,
+        )
         return context
 
 
@@ -49,7 +58,21 @@ class ArticlesByListView(PublishedArticlesMixin, ListView):
         return super().get_queryset().filter(**{self.filter_lookup: self.filter_object})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, **{self.filter_context_name: self.filter_object})
+        context = super().get_context_data(
+            **kwargs, **{self.filter_context_name: self.filter_object}
+        )
+        name = str(self.filter_object)
+        context["page_meta"] = metadata.for_listing(
+            self.request,
+            name,
+            self.describe(self.filter_object),
+            trail=[(name, self.request.path)],
+            page_number=context["page_obj"].number,
+        )
+        return context
+
+    def describe(self, obj):
+        raise NotImplementedError
 
 
 class CategoryArticleListView(ArticlesByListView):
@@ -58,6 +81,9 @@ class CategoryArticleListView(ArticlesByListView):
     filter_context_name = "category"
     template_name = "articles/category_detail.html"
 
+    def describe(self, category):
+        return category.description or f"The latest {category.name} news from {settings.SITE_NAME}."
+
 
 class TagArticleListView(ArticlesByListView):
     filter_model = Tag
@@ -65,12 +91,20 @@ class TagArticleListView(ArticlesByListView):
     filter_context_name = "tag"
     template_name = "articles/tag_detail.html"
 
+    def describe(self, tag):
+        return f"Articles about {tag.name} from {settings.SITE_NAME}."
+
 
 class AuthorArticleListView(ArticlesByListView):
     filter_model = Author
     filter_lookup = "authors"
     filter_context_name = "author"
     template_name = "articles/author_detail.html"
+
+    def describe(self, author):
+        if author.bio:
+            return Truncator(author.bio).chars(200)
+        return f"{author.name}, {author.role}" if author.role else author.name
 
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
@@ -100,6 +134,24 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["page_meta"] = metadata.for_article(self.request, self.object)
+        return context
+
+
+class ArticleSearchView(ListView):
+    """Search results over published articles, best match first; the rules are in search.py."""
+
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        return search.search(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs, query=self.query)
+        search.add_snippets(context["article_list"], self.query)
+        context["page_query"] = urlencode({"q": self.query})
         return context
 
 
@@ -115,6 +167,7 @@ def render_preview(request, article_pk, *, share_link=None):
             "is_preview": True,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "preview_share_link": share_link,
+            "page_meta": metadata.for_article(request, article, robots="noindex, nofollow"),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -119,6 +119,9 @@ STORAGES = {
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+SITE_DESCRIPTION = os.environ.get(
+    "NEWSROOM_SITE_DESCRIPTION", f"News and analysis from {SITE_NAME}."
+)
 
 # Public pages may be kept this long by browsers and CDNs; conditional requests
 # (ETag / Last-Modified) make revalidation cheap after that.

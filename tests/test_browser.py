@@ -15,30 +15,12 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from articles.models import Article
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
 
-# Playwright's sync API runs an asyncio event loop on the test thread, so Django takes
-# the ORM calls made here for calls from async code and refuses them
-# (SynchronousOnlyOperation). They aren't: the loop is paused while test code runs, and
-# the site itself runs in the live server's own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium floods a closed network with
-# connections to Google services.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 15_000
 SCREENSHOTS = os.environ.get("NEWSROOM_SCREENSHOTS", "")
 PASSWORD = "correct horse battery staple"
@@ -75,42 +57,6 @@ SECTION_QUOTE = (
 )
 
 expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"The browser tests drive Chromium at {CHROMIUM}, which is missing: install it "
-            "with `apt-get install chromium` (or run `make browser` as root).",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def live_server_settings(settings):
-    # Production marks the session and CSRF cookies Secure and the live server speaks
-    # plain http. Chromium treats http://localhost as secure and sends them anyway, but
-    # browsers don't for other hosts (--liveserver): signing in must not hinge on that.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    # pytest-django's live server answers /static/ itself, with Django's
-    # StaticFilesHandler, before WhiteNoise sees the request. That handler looks files
-    # up through the finders, which know the source names (admin/css/base.css) but not
-    # the manifest's hashed ones (admin/css/base.96c479cedf7a.css), so under the
-    # production storage every stylesheet and script is a 404. WHITENOISE_USE_FINDERS
-    # or WHITENOISE_AUTOREFRESH can't help, as WhiteNoise is never asked. The plain
-    # storage that development uses makes pages link the source names instead.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
 
 
 @pytest.fixture

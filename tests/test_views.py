@@ -55,7 +55,7 @@ def test_seed_article_page_structure(client, demo):
             rf"<span class=\"quote__role\">{role}</span>",
             content,
         )
-    assert '<time datetime="2022-03-30T16:00:00+00:00">' in content
+    assert '<time datetime="2022-03-30T16:00:00+0000">' in content
     assert 'href="/authors/dana-whitfield/"' in content
     assert 'href="/tags/iss/"' in content
 

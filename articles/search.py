@@ -1,0 +1,269 @@
+"""Reader-facing site search: PostgreSQL full-text search, or SQLite FTS5, behind `search()`.
+
+Each article's search document (headline, tags, dek, and the plain text of its sections
+and quotes) is derived when any of them changes, once per article per transaction, and
+stored; a search only reads it. Results always start from Article.objects.published(), so
+the index may hold drafts and scheduled articles without readers ever seeing them.
+"""
+
+import html
+import re
+import unicodedata
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
+from taggit.models import Tag, TaggedItem
+
+from .models import SEARCH_DOCUMENT_FIELDS, Article, Quote, Section
+
+MAX_QUERY_LENGTH = 200
+
+# PostgreSQL's text search configuration: English stemming, so "landing" finds "landed".
+POSTGRES_CONFIG = "english"
+
+# SQLite's full-text table, created by migration 0005 with rowid = article id.
+FTS_TABLE = "articles_article_fts"
+ARTICLE_TABLE = Article._meta.db_table
+FTS_COLUMNS = ["headline", "tags", "dek", "body"]
+# bm25 weight of each FTS column: headline and tags first, then the dek, then the body.
+FTS_WEIGHTS = "10.0, 10.0, 4.0, 1.0"
+
+# The database marks hits in snippets with these private-use characters, which no editor
+# types; once the snippet is escaped they are the only thing turned into <mark>.
+START_HIT, STOP_HIT = "\ue000", "\ue001"
+HIT = re.compile(f"{START_HIT}(.*?){STOP_HIT}", re.DOTALL)
+
+
+def clean_query(raw):
+    """The reader's query as searched and shown: one line of text, at most 200 characters."""
+    text = unicodedata.normalize("NFKC", (raw or "")[: MAX_QUERY_LENGTH * 4])
+    # Control, format and private-use characters (NUL included) are never search terms.
+    text = "".join(" " if unicodedata.category(char)[0] == "C" else char for char in text)
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
+def search(query):
+    """Published articles matching `query`, best first."""
+    query = clean_query(query)
+    articles = Article.objects.published().select_related("category").defer(*SEARCH_DOCUMENT_FIELDS)
+    if not query:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        return _search_postgresql(articles, query)
+    return _search_sqlite(articles, query)
+
+
+def _search_postgresql(articles, query):
+    search_query = _postgresql_query(query)
+    return (
+        articles.filter(search_vector=search_query)
+        .annotate(search_rank=SearchRank(F("search_vector"), search_query))
+        .order_by("-search_rank", "-published_at", "-id")
+    )
+
+
+def _search_sqlite(articles, query):
+    match = _fts_match(query)
+    if not match:
+        return articles.none()
+    # extra(): the ORM can't join a virtual table. The unary + keeps SQLite from
+    # probing the FTS table once per published article: the MATCH drives the join.
+    return articles.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE} MATCH %s", f"+{FTS_TABLE}.rowid = {ARTICLE_TABLE}.id"],
+        params=[match],
+        select={"search_rank": f"bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
+    ).order_by("search_rank", "-published_at", "-id")  # bm25: lower is better
+
+
+def add_snippets(articles, query):
+    """Give each result a `snippet`: escaped HTML of its dek or body, the hits in <mark>.
+
+    One query for the page's results, so only the articles shown pay for snippets.
+    """
+    articles = list(articles)
+    raw = _raw_snippets([article.pk for article in articles], clean_query(query))
+    for article in articles:
+        texts = [text for text in raw.get(article.pk, ()) if text]
+        with_hit = [text for text in texts if START_HIT in text]
+        article.snippet = highlight((with_hit or texts or [""])[0])
+
+
+def highlight(snippet):
+    """Escape a snippet from the database, then turn its hit markers into <mark>."""
+    escaped = HIT.sub(r"<mark>\1</mark>", escape(snippet))
+    return mark_safe(escaped.replace(START_HIT, "").replace(STOP_HIT, ""))
+
+
+def _postgresql_query(query):
+    # websearch syntax ("phrases", or, -word) never raises a syntax error.
+    return SearchQuery(query, search_type="websearch", config=POSTGRES_CONFIG)
+
+
+def _fts_match(query):
+    """An FTS5 MATCH expression: every word of the query, each quoted, so none is syntax."""
+    return " ".join(f'"{word}"' for word in re.findall(r"\w+", query))
+
+
+def _raw_snippets(ids, query):
+    """{article id: (dek snippet, body snippet)}, hits between START_HIT and STOP_HIT."""
+    if not ids:
+        return {}
+    if connection.vendor == "postgresql":
+        search_query = _postgresql_query(query)
+        marks = {"config": POSTGRES_CONFIG, "start_sel": START_HIT, "stop_sel": STOP_HIT}
+        rows = (
+            Article.objects.filter(pk__in=ids)
+            .annotate(
+                snippet_dek=SearchHeadline("dek", search_query, highlight_all=True, **marks),
+                snippet_body=SearchHeadline(
+                    "search_body", search_query, max_words=35, min_words=15, **marks
+                ),
+            )
+            .values_list("pk", "snippet_dek", "snippet_body")
+        )
+        return {pk: (dek, body) for pk, dek, body in rows}
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, snippet({FTS_TABLE}, 2, %s, %s, '…', 64), "
+            f"snippet({FTS_TABLE}, 3, %s, %s, '…', 32) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})",
+            [START_HIT, STOP_HIT, START_HIT, STOP_HIT, _fts_match(query), *ids],
+        )
+        return {pk: (dek, body) for pk, dek, body in cursor.fetchall()}
+
+
+def refresh(article_ids):
+    """Rebuild the stored search document of these articles from what is saved now."""
+    ids = sorted(set(article_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        articles = list(
+            Article.objects.filter(pk__in=ids).prefetch_related("tags", "sections", "quotes")
+        )
+        for article in articles:
+            article.search_tags = " ".join(sorted(tag.name for tag in article.tags.all()))
+            article.search_body = _plain_text(article)
+        Article.objects.bulk_update(articles, ["search_tags", "search_body"])
+        if connection.vendor == "postgresql":
+            Article.objects.filter(pk__in=ids).update(
+                search_vector=SearchVector(
+                    "headline", "search_tags", weight="A", config=POSTGRES_CONFIG
+                )
+                + SearchVector("dek", weight="B", config=POSTGRES_CONFIG)
+                + SearchVector("search_body", weight="C", config=POSTGRES_CONFIG)
+            )
+        elif connection.vendor == "sqlite":
+            _refresh_fts(ids)
+
+
+def rebuild(batch_size=500):
+    """Rebuild every article's search document, in batches; returns how many there are."""
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {FTS_TABLE}")
+        for start in range(0, len(ids), batch_size):
+            refresh(ids[start : start + batch_size])
+    return len(ids)
+
+
+def _refresh_fts(ids):
+    placeholders = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", ids)
+        cursor.execute(
+            f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(FTS_COLUMNS)}) "
+            f"SELECT id, headline, search_tags, dek, search_body FROM {ARTICLE_TABLE} "
+            f"WHERE id IN ({placeholders})",
+            ids,
+        )
+
+
+def _plain_text(article):
+    """The article's sections and quotes as plain text, in reading order."""
+    quotes_by_section = {}
+    for quote in article.quotes.all():
+        quotes_by_section.setdefault(quote.section_id, []).append(quote)
+    parts = [_quote_text(quote) for quote in quotes_by_section.get(None, [])]
+    for section in article.sections.all():
+        parts += [section.subheading, html.unescape(strip_tags(section.body_html))]
+        parts += [_quote_text(quote) for quote in quotes_by_section.get(section.pk, [])]
+    text = "\n\n".join(part.strip() for part in parts if part.strip())
+    # Keep the snippet markers unambiguous.
+    return text.replace(START_HIT, "").replace(STOP_HIT, "")
+
+
+def _quote_text(quote):
+    return " ".join(filter(None, [quote.text, "—", quote.speaker, quote.speaker_role]))
+
+
+# Keeping the documents current: every write path (admin, shell, load_demo, revision
+# restores) saves through the ORM and sends these signals.
+
+
+def schedule_refresh(article_id):
+    """Refresh the article's search document when the current transaction commits.
+
+    Each call registers a callback; the first to run refreshes every pending article
+    and the others find nothing left, so an article is refreshed once per commit. Ids
+    left over from a rolled-back transaction are refreshed with the next commit, which
+    is harmless: a refresh only rereads what is saved.
+    """
+    _pending_ids().add(article_id)
+    # Robust: the edit is committed by now; a failure is logged, and
+    # `manage.py rebuild_search_index` repairs the index.
+    transaction.on_commit(_refresh_pending, robust=True)
+
+
+def _pending_ids():
+    # Kept on the thread's own connection, whose transaction the ids belong to.
+    wrapper = transaction.get_connection()
+    if not hasattr(wrapper, "search_refresh_pending"):
+        wrapper.search_refresh_pending = set()
+    return wrapper.search_refresh_pending
+
+
+def _refresh_pending():
+    pending = _pending_ids()
+    ids = set(pending)
+    pending.clear()
+    refresh(ids)
+
+
+def _article_changed(sender, instance, **kwargs):
+    schedule_refresh(instance.pk)
+
+
+def _part_changed(sender, instance, **kwargs):
+    schedule_refresh(instance.article_id)
+
+
+def _tags_changed(sender, instance, action, **kwargs):
+    if isinstance(instance, Article) and action in ("post_add", "post_remove", "post_clear"):
+        schedule_refresh(instance.pk)
+
+
+def _tag_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        for article_id in Article.objects.filter(tags=instance).values_list("pk", flat=True):
+            schedule_refresh(article_id)
+
+
+for model, receiver in [
+    (Article, _article_changed),
+    (Section, _part_changed),
+    (Quote, _part_changed),
+]:
+    post_save.connect(receiver, sender=model, dispatch_uid=f"search-save-{model.__name__}")
+    post_delete.connect(receiver, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
+m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="search-tags")
+post_save.connect(_tag_changed, sender=Tag, dispatch_uid="search-tag-renamed")
+pre_delete.connect(_tag_changed, sender=Tag, dispatch_uid="search-tag-deleted")
