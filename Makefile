@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment (see README).
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: setup run test lint test-postgres format clean browser screenshots
+.PHONY: setup run test lint test-postgres format clean browser tools screenshots audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,12 +47,35 @@ browser:
 		fi; \
 	fi
 
-test: lint browser
+# The markup and audit checkers (Nu HTML Checker, axe-core, Lighthouse) come from npm
+# and run on Java and Node.js; Debian's packages provide those when they are missing.
+TOOLS := tests/tools
+
+tools: $(TOOLS)/node_modules/.installed
+
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	@for need in "npm:nodejs npm" "java:default-jre-headless"; do \
+		command -v $${need%%:*} >/dev/null && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && apt-get install -y $${need#*:}; \
+		else \
+			echo "$${need%%:*} not found: install it with 'sudo apt-get install $${need#*:}'." >&2; \
+			exit 1; \
+		fi; \
+	done
+	cd $(TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: lint browser tools
 	$(BIN)/pytest
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1.
-test-postgres: $(VENV)/.requirements-dev
+test-postgres: $(VENV)/.requirements-dev browser tools
 	.ci/with-postgres $(BIN)/pytest
+
+# Lighthouse (desktop) scores of every page type, served as production serves them.
+audit: $(VENV)/.requirements-dev browser tools
+	$(BIN)/python $(TOOLS)/audit.py
 
 # The README's editor guide screenshots, taken by the browser tests at each step.
 screenshots: $(VENV)/.requirements-dev browser
