@@ -42,10 +42,14 @@ TRACKED_MODELS = [
 ]
 
 
+def mark_content_changed():
+    ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+
+
 def content_changed(sender, **kwargs):
     # Inside the writer's transaction, so readers see the new time exactly when
     # they can see the change itself.
-    ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+    mark_content_changed()
 
 
 for model in TRACKED_MODELS:

@@ -18,6 +18,7 @@ from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 from taggit.models import Tag, TaggedItem
 
+from .freshness import mark_content_changed
 from .models import SEARCH_DOCUMENT_FIELDS, Article, Quote, Section
 
 MAX_QUERY_LENGTH = 200
@@ -161,6 +162,9 @@ def refresh(article_ids):
             )
         elif connection.vendor == "sqlite":
             _refresh_fts(ids)
+        # The index changes after the edit's own commit: move the validators again
+        # so no search page cached in between outlives it.
+        mark_content_changed()
 
 
 def rebuild(batch_size=500):

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, sitemaps, views
+from .freshness import public_page
 
 app_name = "articles"
 
@@ -12,23 +13,35 @@ urlpatterns = [
     path("preview/<str:token>/", views.article_preview, name="preview"),
     path("authors/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
     path("search/", views.ArticleSearchView.as_view(), name="search"),
-    path("feeds/rss/", feeds.LatestArticlesFeed(), name="feed_rss"),
-    path("feeds/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
-    path("feeds/category/<slug:slug>/rss/", feeds.CategoryFeed(), name="category_feed_rss"),
-    path("feeds/category/<slug:slug>/atom/", feeds.CategoryAtomFeed(), name="category_feed_atom"),
-    path("feeds/tag/<str:slug>/rss/", feeds.TagFeed(), name="tag_feed_rss"),
-    path("feeds/tag/<str:slug>/atom/", feeds.TagAtomFeed(), name="tag_feed_atom"),
-    path("feeds/author/<slug:slug>/rss/", feeds.AuthorFeed(), name="author_feed_rss"),
-    path("feeds/author/<slug:slug>/atom/", feeds.AuthorAtomFeed(), name="author_feed_atom"),
+    path("feeds/rss/", public_page(feeds.LatestArticlesFeed()), name="feed_rss"),
+    path("feeds/atom/", public_page(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
+    path(
+        "feeds/category/<slug:slug>/rss/",
+        public_page(feeds.CategoryFeed()),
+        name="category_feed_rss",
+    ),
+    path(
+        "feeds/category/<slug:slug>/atom/",
+        public_page(feeds.CategoryAtomFeed()),
+        name="category_feed_atom",
+    ),
+    path("feeds/tag/<str:slug>/rss/", public_page(feeds.TagFeed()), name="tag_feed_rss"),
+    path("feeds/tag/<str:slug>/atom/", public_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
+    path("feeds/author/<slug:slug>/rss/", public_page(feeds.AuthorFeed()), name="author_feed_rss"),
+    path(
+        "feeds/author/<slug:slug>/atom/",
+        public_page(feeds.AuthorAtomFeed()),
+        name="author_feed_atom",
+    ),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap",
     ),
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps.NEWS_SITEMAPS, "template_name": "sitemaps/news.xml"},
         name="news_sitemap",
     ),

@@ -138,6 +138,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ArticleSearchView(ListView):
     """Search results over published articles, best match first; the rules are in search.py."""
 
@@ -152,7 +153,27 @@ class ArticleSearchView(ListView):
         context = super().get_context_data(**kwargs, query=self.query)
         search.add_snippets(context["article_list"], self.query)
         context["page_query"] = urlencode({"q": self.query})
+        context["page_meta"] = self.page_meta(context["page_obj"])
         return context
+
+    def page_meta(self, page):
+        title = f"Search results for “{self.query}”" if self.query else "Search"
+        meta = metadata.for_listing(
+            self.request,
+            title,
+            f"Search the articles of {settings.SITE_NAME}.",
+            trail=[("Search", self.request.path)],
+            page_number=page.number,
+        )
+        params = {"q": self.query, **({"page": page.number} if page.number > 1 else {})}
+        if self.query:
+            meta.canonical_url = self.request.build_absolute_uri(
+                f"{self.request.path}?{urlencode(params)}"
+            )
+        # Pages with nothing to show are thin content: keep them out of the index.
+        if not page.object_list:
+            meta.robots = "noindex"
+        return meta
 
 
 def render_preview(request, article_pk, *, share_link=None):

@@ -21,6 +21,8 @@ from articles.models import Article
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
 
+pytestmark = pytest.mark.usefixtures("live_server_settings")
+
 TIMEOUT_MS = 15_000
 SCREENSHOTS = os.environ.get("NEWSROOM_SCREENSHOTS", "")
 PASSWORD = "correct horse battery staple"

@@ -210,7 +210,7 @@ def test_feed_of_an_unknown_slug_is_404(client, url):
     [
         (fmt, scope, budget)
         for fmt in FORMATS
-        for scope, budget in [("site", 7), ("category", 8), ("tag", 8), ("author", 8)]
+        for scope, budget in [("site", 8), ("category", 9), ("tag", 9), ("author", 9)]
     ],
 )
 def test_feeds_run_a_constant_number_of_queries(

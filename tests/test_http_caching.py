@@ -96,3 +96,28 @@ def test_missing_pages_are_not_given_a_public_cache_policy(client, article):
     response = client.get("/space/no-such-article/")
     assert response.status_code == 404
     assert "public" not in response.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "url", ["/feeds/rss/", "/feeds/atom/", "/feeds/tag/iss/rss/", "/sitemap.xml"]
+)
+def test_feeds_and_sitemaps_answer_conditional_requests(client, article, url):
+    first = client.get(url)
+    assert first.status_code == 200
+    assert "public" in first["Cache-Control"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_search_results_are_revalidated_after_the_index_catches_up(
+    client, article, django_capture_on_commit_callbacks
+):
+    url = reverse("articles:search") + "?q=zeppelin"
+    before = client.get(url)
+    assert "public" in before["Cache-Control"]
+    with django_capture_on_commit_callbacks(execute=True):
+        section = article.sections.get()
+        section.body = "A zeppelin over the steppe."
+        section.save()
+    after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert after.status_code == 200
+    assert article.headline in after.content.decode()

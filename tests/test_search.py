@@ -273,7 +273,9 @@ def test_results_page_lists_matches_with_highlighted_snippets(client, committed)
     assert response.status_code == 200
     content = response.content.decode()
     assert "<title>Search results for “landing” · " in content
-    assert '<meta name="robots" content="noindex">' in content
+    # Results are worth indexing; an empty page is not.
+    assert 'name="robots"' not in content
+    assert '<link rel="canonical" href="http://testserver/search/?q=landing">' in content
     assert "1 result for “landing”" in content
     assert f'<a href="{article.get_absolute_url()}">Soyuz lands</a>' in content
     assert article.category.name in content
@@ -386,7 +388,7 @@ def test_results_page_runs_a_constant_number_of_queries(
             SectionFactory(article=article, body="A zeppelin flew over the steppe.")
             QuoteFactory(article=article, text="What a zeppelin.")
     for page in (1, 3):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             response = get(client, "zeppelin", page=page)
         assert response.status_code == 200
         assert len(response.context["page_obj"]) == 10
