@@ -11,6 +11,7 @@ from functools import wraps
 from django.conf import settings
 from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -42,8 +43,14 @@ TRACKED_MODELS = [
 ]
 
 
+# Sent whenever the site's content changes, inside the writer's transaction
+# (articles/page_cache.py moves its generation when that commits).
+site_content_changed = Signal()
+
+
 def mark_content_changed():
     ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
+    site_content_changed.send(sender=ContentVersion)
 
 
 def content_changed(sender, **kwargs):
@@ -82,10 +89,14 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        etag, last_modified = public_validators()
+        # The page cache may have read them already for this request.
+        validators = getattr(request, "public_validators", None) or public_validators()
+        etag, last_modified = validators
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             response = view(request, *args, **kwargs)
+            # The page cache (articles/page_cache.py) stores only what this decorator served.
+            response.is_public_page = True
         if response.status_code in (200, 304):
             response.headers.setdefault("ETag", etag)
             if last_modified is not None:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, authentication and CSRF: a stored page skips them all.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +131,31 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CACHE_SECONDS", "60"))
 # Part of every page's ETag: set it to the deployed revision so a new release's
 # templates are fetched even where no content changed.
 NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
+
+# Whole public pages for anonymous readers (articles/page_cache.py), and anything else
+# cached: in each process's memory by default; in Redis, shared by every worker and
+# host, when REDIS_URL is set (redis://host:6379/0).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsroom",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Django's default of 300 entries is less than a busy hour's pages.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1") != "0"
+NEWSROOM_PAGE_CACHE_ALIAS = "default"
+# The longest a stored page is served; a change ends it at once.
+NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 
 # How long a shared preview link works for a colleague who is not signed in.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60

@@ -2,6 +2,7 @@ import io
 import os
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
@@ -17,6 +18,14 @@ def collected_static(tmp_path_factory):
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no stored pages: test databases are rolled back, caches aren't."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
