@@ -152,19 +152,24 @@ def refresh(article_ids):
             article.search_tags = " ".join(sorted(tag.name for tag in article.tags.all()))
             article.search_body = _plain_text(article)
         Article.objects.bulk_update(articles, ["search_tags", "search_body"])
-        if connection.vendor == "postgresql":
-            Article.objects.filter(pk__in=ids).update(
-                search_vector=SearchVector(
-                    "headline", "search_tags", weight="A", config=POSTGRES_CONFIG
-                )
-                + SearchVector("dek", weight="B", config=POSTGRES_CONFIG)
-                + SearchVector("search_body", weight="C", config=POSTGRES_CONFIG)
-            )
-        elif connection.vendor == "sqlite":
-            _refresh_fts(ids)
+        index_documents(ids)
         # The index changes after the edit's own commit: move the validators again
         # so no search page cached in between outlives it.
         mark_content_changed()
+
+
+def index_documents(ids):
+    """Index the stored search documents of these articles (the vector, or FTS rows)."""
+    if connection.vendor == "postgresql":
+        Article.objects.filter(pk__in=ids).update(
+            search_vector=SearchVector(
+                "headline", "search_tags", weight="A", config=POSTGRES_CONFIG
+            )
+            + SearchVector("dek", weight="B", config=POSTGRES_CONFIG)
+            + SearchVector("search_body", weight="C", config=POSTGRES_CONFIG)
+        )
+    elif connection.vendor == "sqlite":
+        _refresh_fts(ids)
 
 
 def rebuild(batch_size=500):
@@ -192,12 +197,16 @@ def _refresh_fts(ids):
 
 
 def _plain_text(article):
-    """The article's sections and quotes as plain text, in reading order."""
+    return plain_text(article.sections.all(), article.quotes.all())
+
+
+def plain_text(sections, quotes):
+    """An article's sections and quotes as plain text, in reading order."""
     quotes_by_section = {}
-    for quote in article.quotes.all():
+    for quote in quotes:
         quotes_by_section.setdefault(quote.section_id, []).append(quote)
     parts = [_quote_text(quote) for quote in quotes_by_section.get(None, [])]
-    for section in article.sections.all():
+    for section in sections:
         parts += [section.subheading, html.unescape(strip_tags(section.body_html))]
         parts += [_quote_text(quote) for quote in quotes_by_section.get(section.pk, [])]
     text = "\n\n".join(part.strip() for part in parts if part.strip())
