@@ -5,10 +5,12 @@ moves one site-wide timestamp. Time moves the site too: a scheduled article goes
 live without anybody saving, so the newest visible publication time counts as well.
 """
 
+import datetime
 import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Subquery
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
@@ -27,6 +29,7 @@ from .models import (
     MoreOnLink,
     Quote,
     Section,
+    published_condition,
 )
 
 TRACKED_MODELS = [
@@ -66,20 +69,56 @@ for model in TRACKED_MODELS:
 
 def public_validators():
     """The (etag, last_modified) pair of every public page, in one query."""
-    newest_visible = Article.objects.published().order_by("-published_at").values("published_at")
-    row = (
-        ContentVersion.objects.filter(pk=1)
-        .annotate(newest=Subquery(newest_visible[:1]))
-        .values("changed_at", "newest")
-        .first()
-    ) or {"changed_at": None, "newest": None}
-    moments = [moment for moment in row.values() if moment is not None]
+    moments = [moment for moment in _read_moments() if moment is not None]
     last_modified = int(max(moments).timestamp()) if moments else None
-    fingerprint = "|".join(
-        [settings.NEWSROOM_RELEASE, *(moment.isoformat() for moment in row.values() if moment)]
-    )
+    fingerprint = "|".join([settings.NEWSROOM_RELEASE, *(moment.isoformat() for moment in moments)])
     etag = '"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"'
     return etag, last_modified
+
+
+# Stands for "now" in the compiled query; replaced by the time of each run.
+_NOW = datetime.datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
+
+
+def _read_moments():
+    """(content changed at, newest visible publication time), either may be None.
+
+    Building and compiling this ORM query costs twenty times running it (0.5 ms against
+    25 µs on SQLite), and every public request runs it, page cache hits included: it is
+    compiled once per connection, from the one published() rule, and run with the time.
+    """
+    compiled = getattr(connection, "newsroom_validators_query", None)
+    if compiled is None:
+        compiled = connection.newsroom_validators_query = _compile_validators_query()
+    sql, params, converters, column = compiled
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now if param is _NOW else param for param in params])
+        row = cursor.fetchone() or (None, None)
+    moments = []
+    for value in row:
+        for converter in converters:
+            value = converter(value, column, connection)
+        moments.append(value)
+    return moments
+
+
+def _compile_validators_query():
+    newest_visible = (
+        Article.objects.filter(published_condition(at=_NOW))
+        .order_by("-published_at")
+        .values("published_at")
+    )
+    queryset = (
+        ContentVersion.objects.filter(pk=1)
+        .annotate(newest=Subquery(newest_visible[:1]))
+        .values_list("changed_at", "newest")
+    )
+    sql, params = queryset.query.sql_with_params()
+    adapted_now = connection.ops.adapt_datetimefield_value(_NOW)
+    params = [_NOW if param == adapted_now else param for param in params]
+    column = ContentVersion._meta.get_field("changed_at").get_col(ContentVersion._meta.db_table)
+    return sql, params, connection.ops.get_db_converters(column), column
 
 
 def public_page(view):

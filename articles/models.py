@@ -89,9 +89,9 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
-def published_condition():
-    """What makes an article visible to readers: published, and its time has come."""
-    return Q(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+def published_condition(at=None):
+    """What makes an article visible to readers: published, and its time (now) has come."""
+    return Q(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
 
 def scheduled_condition():

@@ -69,8 +69,7 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.NEWSROOM_PAGE_CACHE or not is_anonymous_read(request):
             return self.get_response(request)
-        key = page_key(request, current_generation(request))
-        entry = page_cache().get(key)
+        key, entry = lookup(request)
         if entry is not None:
             return response_from_entry(request, entry)
         response = self.get_response(request)
@@ -128,13 +127,27 @@ def response_from_entry(request, entry):
 
 # The generation.
 
+# The generation this process saw last, to ask for it and for the page at once.
+_last_seen = {"generation": None}
 
-def current_generation(request):
-    if has_shared_generation():
-        return shared_generation()
-    # The view's public_page reuses these validators instead of asking again.
-    request.public_validators = public_validators()
-    return request.public_validators[0].strip('"')
+
+def lookup(request):
+    """(the page's key, its stored entry or None), in one round trip to the cache when it can."""
+    if not has_shared_generation():
+        # The view's public_page reuses these validators instead of asking again.
+        request.public_validators = public_validators()
+        key = page_key(request, request.public_validators[0].strip('"'))
+        return key, page_cache().get(key)
+    guess = _last_seen["generation"]
+    if guess is not None:
+        key = page_key(request, guess)
+        found = page_cache().get_many([GENERATION_KEY, key])
+        # Both read at once: the page belongs to the generation in force.
+        if found.get(GENERATION_KEY) == guess:
+            return key, found.get(key)
+    generation = _last_seen["generation"] = shared_generation()
+    key = page_key(request, generation)
+    return key, page_cache().get(key)
 
 
 def shared_generation():

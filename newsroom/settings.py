@@ -156,6 +156,8 @@ NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1") != "0"
 NEWSROOM_PAGE_CACHE_ALIAS = "default"
 # The longest a stored page is served; a change ends it at once.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
+# `make bench` only: a file whose bytes /bench/ceiling/ returns (articles/benchmark.py).
+NEWSROOM_BENCH_CEILING = os.environ.get("NEWSROOM_BENCH_CEILING", "")
 
 # How long a shared preview link works for a colleague who is not signed in.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60

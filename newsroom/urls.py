@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,3 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("articles.urls")),
 ]
+
+# `make bench` only: the ceiling it measures every page against (articles/benchmark.py).
+if settings.NEWSROOM_BENCH_CEILING:
+    from articles.benchmark import ceiling_view
+
+    urlpatterns.insert(0, path("bench/ceiling/", ceiling_view(settings.NEWSROOM_BENCH_CEILING)))
