@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment (see README).
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: setup run test lint test-postgres format clean browser tools screenshots audit
+.PHONY: setup run test lint test-postgres test-redis format clean browser tools screenshots audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,28 @@ test: lint browser tools
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1.
 test-postgres: $(VENV)/.requirements-dev browser tools
 	.ci/with-postgres $(BIN)/pytest
+
+# The page cache's tests against a throwaway Redis server on 127.0.0.1 (`make test` uses
+# each process's own memory).
+test-redis: $(VENV)/.requirements-dev
+	.ci/with-redis $(BIN)/pytest tests/test_page_cache.py
+
+# Requests per second of every public page against a bare-view ceiling, served as
+# production serves them (README, "Performance"): `make bench ARTICLES=1000,100000`,
+# `POSTGRES=1` for PostgreSQL, `BENCH_SECONDS=10` of load per page. Not part of `make test`.
+ARTICLES ?= 1000
+BENCH_SECONDS ?= 10
+bench: $(VENV)/.requirements-dev
+	@for need in wrk redis-server; do \
+		command -v $$need >/dev/null && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && apt-get install -y $$need; \
+		else \
+			echo "$$need not found: install it with 'sudo apt-get install $$need'." >&2; \
+			exit 1; \
+		fi; \
+	done
+	$(BIN)/python $(TOOLS)/bench.py --articles $(ARTICLES) --seconds $(BENCH_SECONDS) $(if $(POSTGRES),--postgres)
 
 # Lighthouse (desktop) scores of every page type, served as production serves them.
 audit: $(VENV)/.requirements-dev browser tools
