@@ -13,6 +13,8 @@ from taggit.models import Tag
 
 from . import preview, views
 from .forms import ArticleAdminForm
+from .image_admin import FigureInline, lead_image_summary, thumbnail
+from .images import renditions_of
 from .models import (
     Article,
     Author,
@@ -144,16 +146,30 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin):
     form = ArticleAdminForm
-    list_display = ["headline", "category", "bylines_display", "status_display", "published_at"]
+    list_display = [
+        "headline",
+        "lead_image_thumbnail",
+        "category",
+        "bylines_display",
+        "status_display",
+        "published_at",
+    ]
     list_filter = [StatusFilter, "category", "published_at"]
-    list_select_related = ["category"]
+    list_select_related = ["category", "lead_image"]
     search_fields = ["headline", "dek", "slug"]
-    autocomplete_fields = ["category"]
+    autocomplete_fields = ["category", "lead_image"]
     prepopulated_fields = {"slug": ("headline",)}
     date_hierarchy = "published_at"
     ordering = ["-updated_at"]
     actions = ["publish_now", "unpublish", "submit_for_review"]
-    inlines = [BylineInline, SectionInline, QuoteInline, MoreOnLinkInline, CorrectionInline]
+    inlines = [
+        BylineInline,
+        SectionInline,
+        FigureInline,
+        QuoteInline,
+        MoreOnLinkInline,
+        CorrectionInline,
+    ]
 
     def get_fieldsets(self, request, obj=None):
         publication = ["status", "published_at"]
@@ -161,6 +177,7 @@ class ArticleAdmin(VersionAdmin):
             publication = ["workflow", *publication]
         fieldsets = [
             (None, {"fields": ["headline", "slug", "dek", "category", "tags", "opened_version"]}),
+            ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
             ("Publication", {"fields": publication}),
         ]
         if obj is not None:
@@ -168,7 +185,7 @@ class ArticleAdmin(VersionAdmin):
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["workflow", "suggested_more_on"]
+        readonly = ["workflow", "suggested_more_on", "lead_image_preview"]
         if not can_publish(request):
             readonly.append("published_at")
         return readonly
@@ -190,7 +207,10 @@ class ArticleAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("lead_image__renditions", queryset=renditions_of("figure")),
+            )
         )
 
     def has_publish_permission(self, request):
@@ -273,6 +293,19 @@ class ArticleAdmin(VersionAdmin):
     def bylines_display(self, article):
         return ", ".join(author.name for author in article.byline_authors)
 
+    @admin.display(description="lead image")
+    def lead_image_thumbnail(self, article):
+        return thumbnail(article.lead_image, width=80) if article.lead_image else ""
+
+    @admin.display(description="chosen lead image")
+    def lead_image_preview(self, article):
+        # admin-lead-image.js replaces the summary when the editor picks another image.
+        return format_html(
+            '<div data-lead-image-summary data-library-url="{}">{}</div>',
+            reverse("admin:articles_image_changelist"),
+            lead_image_summary(article.lead_image if article.lead_image_id else None),
+        )
+
     @admin.display(description="status", ordering="status")
     def status_display(self, article):
         return article.status_label
@@ -304,12 +337,26 @@ class ArticleAdmin(VersionAdmin):
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
         now = timezone.now()
+        published = 0
         for article in queryset:
+            missing = article.images_missing_alt_text()
+            if missing:
+                self.message_user(
+                    request,
+                    f"“{article}” was not published: "
+                    + ", ".join(f"“{image}”" for image in missing)
+                    + (" has" if len(missing) == 1 else " have")
+                    + " no alt text. Add it in the photo library, then publish again.",
+                    messages.ERROR,
+                )
+                continue
             article.status = Article.Status.PUBLISHED
             if article.published_at is None or article.published_at > now:
                 article.published_at = now
             self._save_with_revision(request, article, "Published now.")
-        self.message_user(request, f"Published {len(queryset)} article(s).", messages.SUCCESS)
+            published += 1
+        if published:
+            self.message_user(request, f"Published {published} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish", permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -1,9 +1,14 @@
 """The demo content: a real online news story and the article its "More on" link points to.
 
-The authors are demo personas of this site, not the story's original writers.
+The authors are demo personas of this site, not the story's original writers. The lead
+image is an illustration drawn here with Pillow (a labelled gradient), credited as such:
+the demo downloads nothing and uses nobody's photograph.
 """
 
 import datetime
+import io
+
+from PIL import Image, ImageDraw, ImageFont
 
 UTC = datetime.UTC
 
@@ -144,6 +149,35 @@ VANDE_HEI_RETURN = {
     ],
     "more_on_links": [{"topic": "the ISS", "target": COMMAND_HANDOVER["slug"]}],
 }
+
+SOYUZ_ILLUSTRATION = {
+    "title": "Soyuz return, March 2022 (illustration)",
+    "label": "Illustration: Soyuz return, March 2022",
+    "alt_text": "A gradient from night blue to a re-entry orange, labelled “Illustration: "
+    "Soyuz return, March 2022”.",
+    "caption": "Mark Vande Hei, Anton Shkaplerov and Pyotr Dubrov landed in Kazakhstan on "
+    "March 30, 2022.",
+    "credit": "Illustration: Newsroom",
+    "source": "Drawn by the demo loader (manage.py load_demo); not a photograph.",
+    "focal_x": 0.5,
+    "focal_y": 0.5,
+}
+VANDE_HEI_RETURN["lead_image"] = SOYUZ_ILLUSTRATION
+
+
+def illustration(label, size=(1800, 1200)):
+    """A JPEG of a vertical gradient, night blue to re-entry orange, with `label` across it."""
+    width, height = size
+    top, bottom = (12, 24, 64), (232, 112, 40)
+    gradient = Image.linear_gradient("L").resize(size)
+    picture = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), gradient)
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=height // 14)
+    draw.text((width / 2, height / 2), label, font=font, fill="white", anchor="mm")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
 
 # The link target comes first so the link can point at it.
 ARTICLES = [COMMAND_HANDOVER, VANDE_HEI_RETURN]

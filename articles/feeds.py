@@ -12,13 +12,24 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Author, Category, Quote, Section
 
 ITEMS_PER_FEED = 20
+# The lead image's enclosure: a JPEG every reader can show, at most this wide.
+ENCLOSURE_MAX_WIDTH = 1200
+
+
+def absolute_enclosures(feed, item):
+    """The item with its enclosures' URLs made absolute against the feed's site link."""
+    enclosures = [
+        Enclosure(urljoin(feed["link"], enclosure.url), enclosure.length, enclosure.mime_type)
+        for enclosure in item["enclosures"]
+    ]
+    return {**item, "enclosures": enclosures}
 
 
 class ArticleRssFeedGenerator(Rss201rev2Feed):
@@ -31,7 +42,7 @@ class ArticleRssFeedGenerator(Rss201rev2Feed):
         }
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(handler, absolute_enclosures(self.feed, item))
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
@@ -40,6 +51,7 @@ class ArticleAtomFeedGenerator(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         # The base class writes a single <author>; the byline's authors are written below.
+        item = absolute_enclosures(self.feed, item)
         super().add_item_elements(handler, {**item, "author_name": None})
         for name, path in item["byline"]:
             handler.startElement("author", {})
@@ -110,9 +122,12 @@ class LatestArticlesFeed(Feed):
         return [item.category.name, *(tag.name for tag in item.tags.all())]
 
     def item_enclosures(self, item):
-        # Hook for the lead image once articles have one (the photo library):
-        # return [feedgenerator.Enclosure(url, length, mime_type)].
-        return []
+        # Paths here; the feed generators make them absolute (no request reaches this hook).
+        image = item.lead_image
+        rendition = image.rendition("lead", max_width=ENCLOSURE_MAX_WIDTH) if image else None
+        if rendition is None:
+            return []
+        return [Enclosure(rendition.url, str(rendition.size), rendition.mime_type)]
 
     def item_extra_kwargs(self, item):
         return {

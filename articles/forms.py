@@ -24,7 +24,16 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["headline", "slug", "dek", "category", "tags", "status", "published_at"]
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "category",
+            "tags",
+            "lead_image",
+            "status",
+            "published_at",
+        ]
         help_texts = {
             "headline": f"Keep it under {HEADLINE_GUIDANCE} characters so it fits search "
             "results and social cards.",

@@ -26,6 +26,8 @@ from .models import (
     Category,
     ContentVersion,
     Correction,
+    Figure,
+    Image,
     MoreOnLink,
     Quote,
     Section,
@@ -38,6 +40,9 @@ TRACKED_MODELS = [
     Byline,
     Category,
     Correction,
+    Figure,
+    # A new caption, credit or focal point shows on every page that has the image.
+    Image,
     MoreOnLink,
     Quote,
     Section,

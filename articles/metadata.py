@@ -18,6 +18,9 @@ class PageMeta:
     canonical_url: str
     og_type: str = "website"
     image_url: str = ""
+    image_width: int = 0
+    image_height: int = 0
+    image_alt: str = ""
     # Open Graph properties beyond the common ones, e.g. ("article:tag", "ISS").
     properties: list = field(default_factory=list)
     structured_data: list = field(default_factory=list)
@@ -46,6 +49,24 @@ def publisher(request):
             "height": height,
         },
     }
+
+
+def site_card(request):
+    path, width, height = SOCIAL_CARD
+    return _absolute(request, static(path)), width, height, settings.SITE_NAME
+
+
+def social_card(request, article):
+    """(url, width, height, alt) of the article's social card: its lead image, or the site's."""
+    image = article.lead_image
+    rendition = image.rendition("social") if image else None
+    if rendition is None:
+        return site_card(request)
+    return _absolute(request, rendition.url), rendition.width, rendition.height, image.alt_text
+
+
+def image_object(url, width, height):
+    return {"@type": "ImageObject", "url": url, "width": width, "height": height}
 
 
 def breadcrumbs(request, trail):
@@ -83,18 +104,26 @@ def for_listing(request, title, description, trail=(), page_number=1):
     if page_number > 1:
         page_title = f"{page_title} (page {page_number})"
     structured_data = [breadcrumbs(request, trail)] if trail else [website(request)]
+    image_url, image_width, image_height, image_alt = site_card(request)
     return PageMeta(
         title=page_title,
         description=description,
         canonical_url=canonical_url(request, page_number),
-        image_url=_absolute(request, static(SOCIAL_CARD[0])),
+        image_url=image_url,
+        image_width=image_width,
+        image_height=image_height,
+        image_alt=image_alt,
         structured_data=structured_data,
     )
 
 
 def for_article(request, article, robots=""):
     url = _absolute(request, article.get_absolute_url())
-    image_url = _absolute(request, static(SOCIAL_CARD[0]))
+    image_url, image_width, image_height, image_alt = social_card(request, article)
+    images = [image_object(image_url, image_width, image_height)]
+    lead = article.lead_image.rendition("lead", max_width=1600) if article.lead_image else None
+    if lead is not None:
+        images.append(image_object(_absolute(request, lead.url), lead.width, lead.height))
     authors = article.byline_authors
     tags = [tag.name for tag in article.tags.all()]
     modified_at = max(article.updated_at, article.published_at or article.updated_at)
@@ -103,7 +132,7 @@ def for_article(request, article, robots=""):
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.dek,
-        "image": [image_url],
+        "image": images,
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": modified_at.isoformat(),
         "author": [
@@ -146,6 +175,9 @@ def for_article(request, article, robots=""):
         canonical_url=url,
         og_type="article",
         image_url=image_url,
+        image_width=image_width,
+        image_height=image_height,
+        image_alt=image_alt,
         properties=properties,
         structured_data=[news_article, breadcrumbs(request, trail)],
         robots=robots,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
+from .images import MISSING_ALT_TEXT, Figure, Image, renditions_of
 from .markdown import render_markdown
 
 # First path segments the site uses itself; a category slug equal to one of
@@ -31,6 +32,10 @@ RESERVED_CATEGORY_SLUGS = {
 # Derived at save time by articles/search.py.
 SEARCH_DOCUMENT_FIELDS = ["search_tags", "search_body", "search_vector"]
 
+
+# The lead image's renditions every public page may show: cards in lists, the lead and the
+# social card on the article page (one query whichever a page uses).
+LEAD_IMAGE_SPECS = ["card", "lead", "social"]
 
 # Saves this soon after publication are the last fixes of the publishing
 # editor, not updates a reader needs to be told about.
@@ -71,6 +76,14 @@ class Category(models.Model):
         return reverse("articles:category", kwargs={"slug": self.slug})
 
 
+class AuthorQuerySet(models.QuerySet):
+    def with_portrait(self):
+        """Authors with their portrait's avatar renditions, in one more query."""
+        return self.select_related("portrait").prefetch_related(
+            Prefetch("portrait__renditions", queryset=renditions_of("avatar"))
+        )
+
+
 class Author(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
@@ -78,6 +91,17 @@ class Author(models.Model):
         max_length=100, blank=True, help_text="Shown with the byline, e.g. “Senior Editor”."
     )
     bio = models.TextField(blank=True, help_text="A short biography for the author page.")
+    portrait = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="portrait_of",
+        help_text="A head-and-shoulders photo from the library, shown on the author page and "
+        "beside bylines. The crop centres on the image's focal point.",
+    )
+
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -116,11 +140,12 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         # The search document is read by searches only; pages don't fetch it.
         return (
-            self.select_related("category")
+            self.select_related("category", "lead_image")
             .defer(*SEARCH_DOCUMENT_FIELDS)
             .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                Prefetch("bylines", queryset=Byline.objects.select_related("author__portrait")),
                 "tags",
+                Prefetch("lead_image__renditions", queryset=renditions_of(*LEAD_IMAGE_SPECS)),
             )
         )
 
@@ -129,8 +154,17 @@ class ArticleQuerySet(models.QuerySet):
         visible_links = MoreOnLink.objects.filter(
             Q(target__isnull=True) | Q(target__in=Article.objects.published())
         ).select_related("target__category")
+        figures = Figure.objects.select_related("image").prefetch_related(
+            Prefetch("image__renditions", queryset=renditions_of("figure"))
+        )
         return self.prefetch_related(
-            Prefetch("sections", queryset=Section.objects.prefetch_related("quotes")),
+            Prefetch(
+                "sections",
+                queryset=Section.objects.prefetch_related(
+                    "quotes", Prefetch("figures", queryset=figures)
+                ),
+            ),
+            Prefetch("bylines__author__portrait__renditions", queryset=renditions_of("avatar")),
             Prefetch(
                 "quotes", queryset=Quote.objects.filter(section__isnull=True), to_attr="lead_quotes"
             ),
@@ -159,6 +193,15 @@ class Article(models.Model):
         help_text="The standfirst under the headline: one or two sentences that sell the story.",
     )
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    lead_image = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_articles",
+        help_text="The photo at the top of the article, on listing cards and social media. "
+        "It needs alt text before the article can be published.",
+    )
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
@@ -221,6 +264,12 @@ class Article(models.Model):
             "articles:detail", kwargs={"category": self.category.slug, "slug": self.slug}
         )
 
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.lead_image_missing_alt_text:
+            raise ValidationError(
+                {"lead_image": ValidationError(MISSING_ALT_TEXT, params={"image": self.lead_image})}
+            )
+
     def _keep_old_url_working(self):
         """Remember the previous slug of an article readers may have linked to."""
         SlugRedirect.objects.filter(old_slug=self.slug).delete()
@@ -249,6 +298,17 @@ class Article(models.Model):
     @property
     def byline_authors(self):
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def lead_image_missing_alt_text(self):
+        return self.lead_image_id is not None and not self.lead_image.alt_text
+
+    def images_missing_alt_text(self):
+        """The lead image and figures that have no alt text: publishing waits for them."""
+        if self.pk is None:
+            return [self.lead_image] if self.lead_image_missing_alt_text else []
+        shown = Q(lead_articles=self) | Q(figures__article=self)
+        return list(Image.objects.filter(shown, alt_text="").distinct().order_by("title"))
 
     @property
     def is_scheduled(self):
@@ -459,10 +519,10 @@ class ContentVersion(models.Model):
 # Revisions record an article with everything edited on its page. The lock
 # token is left out: restoring a revision must never move it backwards. The
 # search document is left out too: it is derived again after a restore.
-for child in (Byline, Section, Quote, MoreOnLink, Correction):
+for child in (Byline, Section, Quote, MoreOnLink, Correction, Figure):
     reversion.register(child)
 reversion.register(
     Article,
-    follow=["bylines", "sections", "quotes", "more_on_links", "corrections"],
+    follow=["bylines", "sections", "quotes", "more_on_links", "corrections", "figures"],
     exclude=["version", *SEARCH_DOCUMENT_FIELDS],
 )

@@ -96,7 +96,8 @@ class TagArticleListView(ArticlesByListView):
 
 
 class AuthorArticleListView(ArticlesByListView):
-    filter_model = Author
+    # get_object_or_404 takes a queryset too: the portrait comes with the author.
+    filter_model = Author.objects.with_portrait()
     filter_lookup = "authors"
     filter_context_name = "author"
     template_name = "articles/author_detail.html"

@@ -105,8 +105,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded photos and their renditions: the local filesystem by default; S3-compatible
+# object storage by configuration (NEWSROOM_MEDIA_STORAGE=s3, see below and README).
+MEDIA_URL = os.environ.get("NEWSROOM_MEDIA_URL", "media/")
+MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -117,6 +119,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Needs django-storages[s3] (pip install "django-storages[s3]==1.14.6"); credentials come
+# from the environment as boto3 reads them (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).
+if os.environ.get("NEWSROOM_MEDIA_STORAGE", "") == "s3":
+    if not os.environ.get("NEWSROOM_MEDIA_BUCKET"):
+        raise ImproperlyConfigured(
+            "Set NEWSROOM_MEDIA_BUCKET to the bucket that keeps the photos "
+            "(NEWSROOM_MEDIA_STORAGE=s3), or unset NEWSROOM_MEDIA_STORAGE to keep them on disk."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["NEWSROOM_MEDIA_BUCKET"],
+            "endpoint_url": os.environ.get("NEWSROOM_MEDIA_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("NEWSROOM_MEDIA_REGION") or None,
+            "custom_domain": os.environ.get("NEWSROOM_MEDIA_DOMAIN") or None,
+            # Public, unsigned URLs: renditions are public and their names change with
+            # their content, so they can be cached for ever.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+# The largest photo an editor may upload; Pillow's own limit on pixels applies as well.
+NEWSROOM_IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_MB", "20")) * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,6 +9,9 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Photos in local development only (an empty list when DEBUG is off); production
+    # serves them from the storage or the web server (README).
+    *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", include("articles.urls")),
 ]
 

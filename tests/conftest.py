@@ -28,6 +28,14 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """Uploaded photos and renditions go to a temporary folder, never into the repository."""
+    path = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=path):
+        yield path
+
+
 @pytest.fixture
 def demo(db):
     """The demo content, loaded as `make run` loads it; returns the seed article."""

@@ -3,9 +3,22 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Category,
+    Figure,
+    Image,
+    MoreOnLink,
+    Quote,
+    Section,
+)
+
+from .image_files import jpeg
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -96,6 +109,34 @@ class MoreOnLinkFactory(factory.django.DjangoModelFactory):
     article = factory.SubFactory(ArticleFactory)
     topic = "the ISS"
     target = factory.SubFactory(ArticleFactory)
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    """A library image: a small JPEG (`size`, `marker` as image_files.jpeg), renditions made."""
+
+    class Meta:
+        model = Image
+
+    class Params:
+        size = (640, 480)
+        marker = None
+
+    title = factory.Sequence(lambda n: f"Photo {n}")
+    alt_text = "Three crew members wave beside the Soyuz capsule after landing."
+    caption = "The crew after landing in Kazakhstan."
+    credit = "NASA/Bill Ingalls"
+    file = factory.LazyAttribute(
+        lambda o: ContentFile(jpeg(size=o.size, marker=o.marker), name="photo.jpg")
+    )
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    section = factory.SubFactory(SectionFactory)
+    article = factory.SelfAttribute("section.article")
+    image = factory.SubFactory(ImageFactory)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,14 @@ from html.parser import HTMLParser
 
 from articles.models import Article
 
-INLINES = {"bylines": [], "sections": [], "quotes": [], "more_on_links": [], "corrections": []}
+INLINES = {
+    "bylines": [],
+    "sections": [],
+    "figures": [],
+    "quotes": [],
+    "more_on_links": [],
+    "corrections": [],
+}
 
 
 def article_form(category, inlines=None, existing=None, **fields):

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from articles.images import Image, Rendition
 from articles.models import Article, Author, Category, MoreOnLink, Quote, Section
 
 pytestmark = pytest.mark.django_db
@@ -10,7 +11,8 @@ pytestmark = pytest.mark.django_db
 
 def counts():
     return [
-        model.objects.count() for model in (Article, Author, Category, Section, Quote, MoreOnLink)
+        model.objects.count()
+        for model in (Article, Author, Category, Section, Quote, MoreOnLink, Image, Rendition)
     ]
 
 
@@ -44,3 +46,34 @@ def test_load_demo_restores_edited_demo_content(demo):
     demo.refresh_from_db()
     assert demo.headline.startswith("NASA Astronaut")
     assert demo.sections.count() == 2
+
+
+def test_seed_article_has_an_illustration_credited_as_such(demo, client):
+    image = demo.lead_image
+    assert image.credit == "Illustration: Newsroom"
+    assert image.alt_text and image.caption
+    assert (image.width, image.height) == (1800, 1200)
+    assert image.renditions.filter(spec="lead", format="AVIF").exists()
+    content = client.get(demo.get_absolute_url()).content.decode()
+    assert "Illustration: Newsroom" in content
+    assert "<picture" in content
+
+
+def test_load_demo_redraws_a_lost_illustration_without_duplicating_it(demo):
+    image = demo.lead_image
+    image.file.storage.delete(image.file.name)
+    call_command("load_demo", stdout=io.StringIO())
+    assert Image.objects.count() == 1
+    image = Image.objects.get()
+    assert image.file.storage.exists(image.file.name)
+
+
+def test_generate_renditions_fills_gaps_and_is_safe_to_repeat(demo):
+    Rendition.objects.filter(spec="card").delete()
+    out = io.StringIO()
+    call_command("generate_renditions", stdout=out)
+    assert "Remade 1 rendition set(s) of 1 image(s)." in out.getvalue()
+    assert Rendition.objects.filter(spec="card").exists()
+    out = io.StringIO()
+    call_command("generate_renditions", stdout=out)
+    assert "Remade 0 rendition set(s) of 0 image(s)." in out.getvalue()

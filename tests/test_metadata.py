@@ -65,7 +65,8 @@ def test_article_json_ld_is_a_complete_news_article(client, article):
     assert news["@context"] == "https://schema.org"
     assert news["headline"] == "Soyuz lands in Kazakhstan"
     assert news["description"] == "A quiet return."
-    assert news["image"][0].startswith("http://testserver/static/")
+    assert news["image"][0]["url"].startswith("http://testserver/static/")
+    assert (news["image"][0]["width"], news["image"][0]["height"]) == (1200, 630)
     assert news["datePublished"] == article.published_at.isoformat()
     assert news["dateModified"] >= news["datePublished"]
     assert news["author"] == [

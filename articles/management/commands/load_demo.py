@@ -1,8 +1,9 @@
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo
-from articles.models import Article, Author, Byline, Category, MoreOnLink, Quote
+from articles.models import Article, Author, Byline, Category, Image, MoreOnLink, Quote
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                 "category": category,
                 "status": Article.Status.PUBLISHED,
                 "published_at": data["published_at"],
+                "lead_image": self._load_image(data.get("lead_image")),
             },
         )
         # The demo owns these articles: their children are replaced, not merged.
@@ -62,3 +64,16 @@ class Command(BaseCommand):
         # The demo story was published once and never updated.
         Article.objects.filter(pk=article.pk).update(updated_at=data["published_at"])
         return article
+
+    def _load_image(self, data):
+        """The demo illustration, drawn once; its text is restored on every run."""
+        if data is None:
+            return None
+        fields = {key: value for key, value in data.items() if key != "label"}
+        image = Image.objects.filter(title=data["title"]).first() or Image(**fields)
+        for key, value in fields.items():
+            setattr(image, key, value)
+        if not image.file or not image.file.storage.exists(image.file.name):
+            image.file = ContentFile(demo.illustration(data["label"]), name="soyuz-return.jpg")
+        image.save()
+        return image
