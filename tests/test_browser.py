@@ -17,9 +17,11 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
+from articles.images import Image
 from articles.models import Article
 
-from .factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
+from . import image_files
+from .factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory, UserFactory
 
 pytestmark = pytest.mark.usefixtures("live_server_settings")
 
@@ -63,14 +65,19 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 @pytest.fixture
 def editorial_groups(transactional_db):
-    """The Writers and Editors groups, made by the data migration that makes them.
+    """The Writers and Editors groups, made by the data migrations that make them.
 
     The live server needs transactional tests, which empty every table after each test:
-    the groups migration 0003 created are gone for all but the first of them.
+    the groups migrations 0003 and 0006 (the photo library) made are gone for all but the
+    first of them.
     """
-    migration = importlib.import_module("articles.migrations.0003_editorial_groups")
-    state = MigrationLoader(connection).project_state(("articles", "0003_editorial_groups"))
-    migration.create_groups(state.apps, schema_editor=None)
+    for name, function in [
+        ("0003_editorial_groups", "create_groups"),
+        ("0006_add_image_library", "grant_image_permissions"),
+    ]:
+        migration = importlib.import_module(f"articles.migrations.{name}")
+        state = MigrationLoader(connection).project_state(("articles", name))
+        getattr(migration, function)(state.apps, schema_editor=None)
 
 
 @pytest.fixture
@@ -310,3 +317,45 @@ def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_pag
     )
     colleague.goto("/admin/")
     expect(colleague.get_by_role("button", name="Log in")).to_be_visible()
+
+
+# The photo library's scripts: the focal point picker and the lead image chooser.
+
+
+def test_editor_uploads_a_photo_and_clicks_its_focal_point(new_page, editor, tmp_path):
+    photo = tmp_path / "landing.jpg"
+    photo.write_bytes(image_files.jpeg(size=(1200, 800)))
+    page = log_in(new_page(), editor)
+    page.goto("/admin/articles/image/add/")
+    page.set_input_files("#id_file", str(photo))
+    picker = page.locator("[data-focal-picker] img")
+    expect(picker).to_be_visible()
+    page.wait_for_function("document.querySelector('[data-focal-picker] img').naturalWidth > 0")
+
+    box = picker.bounding_box()
+    picker.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    expect(page.locator("[data-focal-readout]")).to_contain_text(
+        "25% from the left, 75% from the top"
+    )
+    page.locator("[data-focal-picker]").press("ArrowRight")
+    page.get_by_label("Title").fill("Soyuz landing")
+    page.get_by_label("Alt text").fill("The capsule on the steppe.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    image = Image.objects.get()
+    assert image.focal_x == pytest.approx(0.27, abs=0.01)
+    assert image.focal_y == pytest.approx(0.75, abs=0.01)
+    assert image.renditions.filter(spec="card").exists()
+
+
+def test_chosen_lead_image_shows_its_summary(new_page, editor):
+    ImageFactory(title="Soyuz landing", alt_text="")
+    article = ArticleFactory(headline="Soyuz lands")
+    page = log_in(new_page(), editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+    summary = page.locator("[data-lead-image-summary]")
+    expect(summary).to_contain_text("No lead image")
+    choose(page, "id_lead_image", "Soyuz landing")
+    expect(summary).to_contain_text("Alt text: none yet")
+    expect(summary).to_contain_text("has no alt text, so the article can't be published")
