@@ -149,6 +149,7 @@ class Seeder:
                 ids += self._create_batch(min(self.batch_size, count - start), ids)
             self.progress(len(ids), count)
         mark_content_changed()
+        refresh_statistics()
         return ids
 
     def _categories(self):
@@ -333,6 +334,12 @@ class Seeder:
                     )
                 )
         return links
+
+
+def refresh_statistics():
+    """Tell the query planner how many rows there are now (SQLite never finds out alone)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def clear(batch_size=500):

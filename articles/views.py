@@ -12,6 +12,7 @@ from taggit.models import Tag
 from . import metadata, preview, search
 from .freshness import public_page
 from .models import Article, Author, Category, SlugRedirect
+from .pagination import UncountedPaginator
 
 
 class PublishedArticlesMixin:
@@ -29,6 +30,7 @@ class ArticleListView(PublishedArticlesMixin, ListView):
     """The front page: the newest story as the lead, then the latest."""
 
     paginate_by = 21
+    paginator_class = UncountedPaginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,6 +51,7 @@ class ArticlesByListView(PublishedArticlesMixin, ListView):
     """Published articles that belong to the object named by the URL's slug."""
 
     paginate_by = 20
+    paginator_class = UncountedPaginator
     filter_model = None
     filter_lookup = None
     filter_context_name = None
