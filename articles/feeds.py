@@ -94,6 +94,7 @@ class LatestArticlesFeed(Feed):
         return (
             self.articles(obj)
             .for_listing()
+            .with_tags()
             .prefetch_related(
                 Prefetch("sections", queryset=Section.objects.prefetch_related("quotes")),
                 Prefetch(
