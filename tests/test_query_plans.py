@@ -55,3 +55,14 @@ def test_list_queries_never_scan_every_article(site):
     plans = {name: queryset.explain() for name, queryset in list_queries(site).items()}
     scans = {name: plan for name, plan in plans.items() if "Seq Scan on articles_article" in plan}
     assert not scans, "\n\n".join(f"{name}:\n{plan}" for name, plan in scans.items())
+
+
+def test_a_tag_page_can_walk_the_newest_articles_and_stop(site):
+    """Without the cast index the tag page reads every article with the tag (migration 0008)."""
+    queryset = Article.objects.published().for_listing().filter(tags=site["tag"])[:PAGE]
+    with connection.cursor() as cursor:
+        # Only plans that deliver the newest first without sorting them all.
+        cursor.execute("SET LOCAL enable_sort = off")
+        plan = queryset.explain()
+    assert "article_feed_idx" in plan
+    assert "tagged_article_idx" in plan
