@@ -96,7 +96,9 @@ def is_storable(response):
         and response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and "Vary" not in response
+        # The key tells gzip apart, and nothing else a response may vary on.
+        and {h.strip().lower() for h in response.get("Vary", "").split(",")}
+        <= {"", "accept-encoding"}
         and "public" in cache_control
         and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
     )
@@ -178,7 +180,12 @@ def generation_lifetime():
 
 
 def replace_generation():
-    page_cache().set(GENERATION_KEY, secrets.token_hex(8), generation_lifetime())
+    cache = page_cache()
+    cache.set(GENERATION_KEY, secrets.token_hex(8), generation_lifetime())
+    # Two writers committing together: each computed its lifetime after its own commit,
+    # but the one that looked first may have set last, missing the other's newly
+    # scheduled article. A second look, after the set, sees every commit before it.
+    cache.touch(GENERATION_KEY, generation_lifetime())
 
 
 def _content_changed(sender, **kwargs):

@@ -15,6 +15,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from taggit.models import Tag
 
 from articles import page_cache
@@ -38,9 +39,20 @@ def sets_a_cookie(request):
     return response
 
 
-# The site's URLs, plus a public page that sets a cookie (see the test using them).
+@public_page
+def varies(request):
+    """A public page that varies on the header named in the query string."""
+    COOKIE_VIEW_CALLS.append(request.path)
+    gzip = "gzip" in request.headers.get("accept-encoding", "")
+    response = HttpResponse(f"call {len(COOKIE_VIEW_CALLS)}, gzip {gzip}")
+    patch_vary_headers(response, [request.GET["on"]])
+    return response
+
+
+# The site's URLs, plus public pages that set a cookie or vary (see the tests using them).
 urlpatterns = [
     path("test/cookie/", sets_a_cookie),
+    path("test/vary/", varies),
     path("", include("newsroom.urls")),
 ]
 
@@ -256,6 +268,23 @@ def test_responses_that_set_cookies_are_never_stored(client, article):
     assert response.cookies["greeted"].value == "yes"
 
 
+@pytest.mark.urls(__name__)
+def test_responses_that_vary_on_cookies_are_never_stored(client, article):
+    COOKIE_VIEW_CALLS.clear()
+    client.get("/test/vary/?on=Cookie")
+    assert client.get("/test/vary/?on=Cookie").content == b"call 2, gzip False"
+
+
+@pytest.mark.urls(__name__)
+def test_responses_that_vary_on_encoding_are_stored_per_encoding(client, article):
+    COOKIE_VIEW_CALLS.clear()
+    url = "/test/vary/?on=Accept-Encoding"
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip, br").content == b"call 1, gzip True"
+    assert client.get(url).content == b"call 2, gzip False"
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").content == b"call 1, gzip True"
+    assert client.get(url).content == b"call 2, gzip False"
+
+
 def test_requests_with_a_session_cookie_are_never_served_from_the_cache(
     client, article, django_assert_max_num_queries
 ):
@@ -296,3 +325,24 @@ def test_a_new_generation_waits_for_the_commit(article, committed, settings):
         article.save()
         assert page_cache.shared_generation() == before
     assert page_cache.shared_generation() != before
+
+
+def test_a_writer_that_looked_too_early_cannot_delay_a_scheduled_article(
+    client, article, committed, monkeypatch
+):
+    """Its lifetime missed another writer's scheduled article, and it set its token last."""
+    if not page_cache.has_shared_generation():
+        pytest.skip("the ETag generation is read from the database at every request")
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    with committed():
+        ArticleFactory(headline="Launch at dawn", category=article.category, published_at=due)
+    assert_everywhere(client, ["/"], "Launch at dawn", present=False)
+    looks = iter([settings.NEWSROOM_PAGE_CACHE_SECONDS])
+    real_lifetime = page_cache.generation_lifetime
+    monkeypatch.setattr(
+        page_cache, "generation_lifetime", lambda: next(looks, None) or real_lifetime()
+    )
+    page_cache.replace_generation()
+    assert_everywhere(client, ["/"], "Launch at dawn", present=False)
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
+    assert_everywhere(client, ["/"], "Launch at dawn")

@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from math import inf
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -316,7 +317,7 @@ def verdicts(results):
         for mode, pages in large["modes"].items():
             cells = []
             for name, f in pages.items():
-                slowdown = small["modes"][mode][name]["ratio"] / f["ratio"]
+                slowdown = small["modes"][mode][name]["ratio"] / f["ratio"] if f["ratio"] else inf
                 cells.append(f"{name} {slowdown:.2f}×")
                 if slowdown > FLATNESS:
                     misses.append(f"{mode} {name}: {slowdown:.2f}× slower at scale")
