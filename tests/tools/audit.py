@@ -94,6 +94,7 @@ def main():
     if not LIGHTHOUSE.exists():
         raise SystemExit("Lighthouse is missing: run `make tools`.")
     with tempfile.TemporaryDirectory() as workdir:
+        media_port = free_port()
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
@@ -101,6 +102,9 @@ def main():
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_INSECURE_COOKIES": "1",
             "DATABASE_URL": f"sqlite:///{workdir}/audit.sqlite3",
+            # Production serves photos from a web server or CDN of their own, not Django.
+            "NEWSROOM_MEDIA_ROOT": f"{workdir}/media",
+            "NEWSROOM_MEDIA_URL": f"http://127.0.0.1:{media_port}/",
         }
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "load_demo")
@@ -113,6 +117,12 @@ def main():
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        media_server = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(media_port), "--bind", "127.0.0.1"],
+            cwd=f"{workdir}/media",
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             wait_until_serving(base + "/")
@@ -120,8 +130,9 @@ def main():
                 name: audit(base + path, f"{workdir}/{name}.json") for name, path in PAGES.items()
             }
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            for process in (server, media_server):
+                process.terminate()
+                process.wait(timeout=10)
 
     print(f"{'page':<10}" + "".join(f"{name:>16}" for name in CATEGORIES))
     # Failed pass/fail audits are listed below the table.
