@@ -39,6 +39,22 @@ def require(path, what):
         pytest.fail(f"{what} is missing at {path}: run `make test`, which installs it.")
 
 
+def html_problems(files):
+    """The Nu HTML Checker's errors and warnings on these HTML files, one line each."""
+    require(VNU, "The Nu HTML Checker (vnu.jar)")
+    result = subprocess.run(
+        ["java", "-Xss8m", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
+        for m in json.loads(result.stderr)["messages"]
+        if m["type"] == "error" or m.get("subType") == "warning"
+    ]
+
+
 @pytest.fixture
 def seeded(demo):
     ArticleFactory.create_batch(3, category=demo.category, tags=["ISS"])
@@ -46,7 +62,6 @@ def seeded(demo):
 
 
 def test_every_page_type_is_valid_html(client, seeded, tmp_path):
-    require(VNU, "The Nu HTML Checker (vnu.jar)")
     files = []
     for name, url in page_urls(seeded).items():
         response = client.get(url)
@@ -54,19 +69,7 @@ def test_every_page_type_is_valid_html(client, seeded, tmp_path):
         path = tmp_path / f"{name.replace(' ', '-')}.html"
         path.write_bytes(response.content)
         files.append(str(path))
-    result = subprocess.run(
-        ["java", "-Xss8m", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    messages = json.loads(result.stderr)["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] == "error" or m.get("subType") == "warning"
-    ]
-    assert problems == []
+    assert html_problems(files) == []
 
 
 @pytest.mark.django_db(transaction=True)
