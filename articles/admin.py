@@ -12,7 +12,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from . import preview, views
-from .forms import ArticleAdminForm
+from .forms import ArticleAdminForm, OwnSectionsInlineMixin
 from .image_admin import FigureInline, lead_image_summary, thumbnail
 from .images import renditions_of
 from .models import (
@@ -76,7 +76,7 @@ class SectionInline(admin.StackedInline):
     extra = 0
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(OwnSectionsInlineMixin, admin.StackedInline):
     model = Quote
     fk_name = "article"
     formfield_overrides = HTTPS_URL_FIELDS
@@ -87,16 +87,7 @@ class QuoteInline(admin.StackedInline):
         ("section", "position"),
     ]
     extra = 0
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Only this article's own sections; a new article has none until it is saved.
-        section_field = formset.form.base_fields["section"]
-        section_field.queryset = (
-            Section.objects.filter(article=obj) if obj else Section.objects.none()
-        )
-        section_field.empty_label = "— none: the article's lead quote —"
-        return formset
+    section_empty_label = "— none: the article's lead quote —"
 
 
 class MoreOnLinkInline(admin.StackedInline):

@@ -13,8 +13,9 @@ from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from .forms import OwnSectionsInlineMixin
 from .images import MISSING_ALT_TEXT, Figure, Image
-from .models import Article, Section
+from .models import Article
 
 UPLOAD_TYPES = "image/jpeg,image/png,image/webp,image/avif,image/gif"
 
@@ -233,7 +234,7 @@ class FigureFormSet(BaseInlineFormSet):
                 )
 
 
-class FigureInline(admin.StackedInline):
+class FigureInline(OwnSectionsInlineMixin, admin.StackedInline):
     model = Figure
     formset = FigureFormSet
     fields = [("section", "position"), "image", "caption"]
@@ -241,13 +242,4 @@ class FigureInline(admin.StackedInline):
     extra = 0
     verbose_name = "figure (a photo in a section)"
     verbose_name_plural = "figures (photos in sections)"
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # Only this article's own sections; a new article has none until it is saved.
-        section_field = formset.form.base_fields["section"]
-        section_field.queryset = (
-            Section.objects.filter(article=obj) if obj else Section.objects.none()
-        )
-        section_field.help_text = "Shown after the section's text. Save a new article first."
-        return formset
+    section_help_text = "Shown after the section's text. Save a new article first."
