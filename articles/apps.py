@@ -7,6 +7,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: keep derived data (freshness for HTTP caching,
-        # search documents, the page cache's generation) current on every write
-        # path, not only the admin's.
-        from . import freshness, page_cache, search  # noqa: F401
+        # search documents, the page cache's generation, rendered articles) current
+        # on every write path, not only the admin's.
+        from . import freshness, page_cache, rendering, search  # noqa: F401

@@ -56,15 +56,6 @@ def site_card(request):
     return _absolute(request, static(path)), width, height, settings.SITE_NAME
 
 
-def social_card(request, article):
-    """(url, width, height, alt) of the article's social card: its lead image, or the site's."""
-    image = article.lead_image
-    rendition = image.rendition("social") if image else None
-    if rendition is None:
-        return site_card(request)
-    return _absolute(request, rendition.url), rendition.width, rendition.height, image.alt_text
-
-
 def image_object(url, width, height):
     return {"@type": "ImageObject", "url": url, "width": width, "height": height}
 
@@ -117,61 +108,81 @@ def for_listing(request, title, description, trail=(), page_number=1):
     )
 
 
-def for_article(request, article, robots=""):
-    url = _absolute(request, article.get_absolute_url())
-    image_url, image_width, image_height, image_alt = social_card(request, article)
-    images = [image_object(image_url, image_width, image_height)]
-    lead = article.lead_image.rendition("lead", max_width=1600) if article.lead_image else None
-    if lead is not None:
-        images.append(image_object(_absolute(request, lead.url), lead.width, lead.height))
-    authors = article.byline_authors
-    tags = [tag.name for tag in article.tags.all()]
+def article_facts(article):
+    """What an article's page metadata says about it, as JSON with site-relative URLs.
+
+    Taken from an article fetched with for_listing().with_body(), and stored with its
+    rendered parts (articles/rendering.py): the page adds its host and nothing else.
+    """
+    image = article.lead_image
+    social = image.rendition("social") if image else None
+    lead = image.rendition("lead", max_width=1600) if image else None
     modified_at = max(article.updated_at, article.published_at or article.updated_at)
+    return {
+        "url": article.get_absolute_url(),
+        "headline": article.headline,
+        "dek": article.dek,
+        # (url, width, height, alt) of its social card; without one, the site's.
+        "social": [social.url, social.width, social.height, image.alt_text] if social else None,
+        "lead": [lead.url, lead.width, lead.height] if lead else None,
+        "published": article.published_at.isoformat() if article.published_at else None,
+        "modified": modified_at.isoformat(),
+        "authors": [[author.name, author.get_absolute_url()] for author in article.byline_authors],
+        "section": [article.category.name, article.category.get_absolute_url()],
+        "tags": [tag.name for tag in article.tags.all()],
+        "corrections": [
+            [correction.text, correction.noted_at.isoformat()]
+            for correction in article.corrections.all()
+        ],
+    }
+
+
+def for_article(request, facts, robots=""):
+    """An article page, from its article_facts()."""
+    url = _absolute(request, facts["url"])
+    if facts["social"]:
+        social_url, image_width, image_height, image_alt = facts["social"]
+        image_url = _absolute(request, social_url)
+    else:
+        image_url, image_width, image_height, image_alt = site_card(request)
+    images = [image_object(image_url, image_width, image_height)]
+    if facts["lead"]:
+        lead_url, lead_width, lead_height = facts["lead"]
+        images.append(image_object(_absolute(request, lead_url), lead_width, lead_height))
+    section_name, section_url = facts["section"]
     news_article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline,
-        "description": article.dek,
+        "headline": facts["headline"],
+        "description": facts["dek"],
         "image": images,
-        "datePublished": article.published_at.isoformat() if article.published_at else None,
-        "dateModified": modified_at.isoformat(),
+        "datePublished": facts["published"],
+        "dateModified": facts["modified"],
         "author": [
-            {
-                "@type": "Person",
-                "name": author.name,
-                "url": _absolute(request, author.get_absolute_url()),
-            }
-            for author in authors
+            {"@type": "Person", "name": name, "url": _absolute(request, author_url)}
+            for name, author_url in facts["authors"]
         ],
         "publisher": publisher(request),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "articleSection": article.category.name,
-        "keywords": tags,
+        "articleSection": section_name,
+        "keywords": facts["tags"],
     }
-    corrections = article.corrections.all()
-    if corrections:
+    if facts["corrections"]:
         news_article["correction"] = [
-            {
-                "@type": "CorrectionComment",
-                "text": correction.text,
-                "datePublished": correction.noted_at.isoformat(),
-            }
-            for correction in corrections
+            {"@type": "CorrectionComment", "text": text, "datePublished": noted_at}
+            for text, noted_at in facts["corrections"]
         ]
     properties = [
-        ("article:published_time", news_article["datePublished"] or ""),
-        ("article:modified_time", news_article["dateModified"]),
+        ("article:published_time", facts["published"] or ""),
+        ("article:modified_time", facts["modified"]),
         *[("article:author", person["url"]) for person in news_article["author"]],
-        ("article:section", article.category.name),
-        *[("article:tag", tag) for tag in tags],
+        ("article:section", section_name),
+        *[("article:tag", tag) for tag in facts["tags"]],
     ]
-    trail = [
-        (article.category.name, article.category.get_absolute_url()),
-        (article.headline, article.get_absolute_url()),
-    ]
+    trail = [(section_name, section_url), (facts["headline"], facts["url"])]
     return PageMeta(
-        title=f"{article.headline} · {settings.SITE_NAME}",
-        description=article.dek or article.headline,
+        title=f"{facts['headline']} · {settings.SITE_NAME}",
+        description=facts["dek"] or facts["headline"],
         canonical_url=url,
         og_type="article",
         image_url=image_url,

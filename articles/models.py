@@ -158,6 +158,12 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def with_cards(self):
+        """Just what list pages show: the cards stored by articles/rendering.py."""
+        return self.select_related("rendered").only(
+            "published_at", "rendered__template_key", "rendered__card", "rendered__lead_card"
+        )
+
     def with_tags(self):
         return self.prefetch_related("tags")
 
@@ -524,6 +530,35 @@ class Correction(models.Model):
         Article.objects.filter(pk=self.article_id, updated_at__lt=self.noted_at).update(
             updated_at=self.noted_at
         )
+
+
+class RenderedArticle(models.Model):
+    """An article's HTML and page facts, rendered when it or anything it shows changes.
+
+    Pages put these together instead of querying and rendering the article's parts on
+    every request (articles/rendering.py). A row is deleted in the same transaction as
+    any change it depends on, and rendered again when that transaction commits: readers
+    never see a stale one, and a page whose row is missing renders the article live.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
+    )
+    # Which templates, code and settings made it: after a release changes any of them,
+    # pages render live until `manage.py render_articles` has caught up.
+    template_key = models.CharField(max_length=32)
+    # The publication time of a scheduled More-on target that this body leaves out.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    card = models.TextField()
+    lead_card = models.TextField()
+    body = models.TextField()
+    tags = models.TextField()
+    # What metadata.for_article needs, with site-relative URLs.
+    facts = models.JSONField()
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Rendered {self.article_id}"
 
 
 class ContentVersion(models.Model):

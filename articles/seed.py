@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from . import demo, search
+from . import demo, rendering, search
 from .freshness import mark_content_changed
 from .markdown import render_markdown
 from .models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
@@ -227,6 +227,7 @@ class Seeder:
         Article.objects.filter(pk__in=ids).update(updated_at=F("published_at"))
         self._create_children(articles, plans, earlier_ids + ids)
         search.index_documents(ids)
+        rendering.store(ids)
         return ids
 
     def _plan(self):
@@ -364,6 +365,9 @@ def _delete_articles(ids):
     # Plain DELETEs: the ORM would send signals (a timestamp update, a search refresh)
     # for every row. The caller marks the change once; search is refreshed per batch.
     content_type = ContentType.objects.get_for_model(Article)
+    # Real articles whose More-on links point here lose them: render them again.
+    linking = MoreOnLink.objects.filter(target_id__in=ids).exclude(article_id__in=ids)
+    rendering.invalidate(list(linking.values_list("article_id", flat=True)))
     TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)._raw_delete(
         connection.alias
     )

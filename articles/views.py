@@ -9,9 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import metadata, preview, search
+from . import metadata, preview, rendering, search
 from .freshness import public_page
-from .models import Article, Author, Category, SlugRedirect
+from .models import SEARCH_DOCUMENT_FIELDS, Article, Author, Category, SlugRedirect
 from .pagination import UncountedPaginator
 
 
@@ -23,21 +23,36 @@ class PublishedArticlesMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published()
 
 
-class ArticleListView(PublishedArticlesMixin, ListView):
-    """The front page: the newest story as the lead, then the latest."""
+class CardListMixin(PublishedArticlesMixin):
+    """A page of article cards, put together from the cards rendered when they changed."""
 
-    paginate_by = 21
     paginator_class = UncountedPaginator
+
+    def get_queryset(self):
+        return super().get_queryset().with_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["article_list"])
-        if context["page_obj"].number == 1 and articles:
-            context["lead_article"], articles = articles[0], articles[1:]
-        context["latest_articles"] = articles
+        cards = rendering.cards(articles)
+        context["article_parts"] = [cards[article.pk] for article in articles]
+        return context
+
+
+class ArticleListView(CardListMixin, ListView):
+    """The front page: the newest story as the lead, then the latest."""
+
+    paginate_by = 21
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        parts = context["article_parts"]
+        if context["page_obj"].number == 1 and parts:
+            context["lead_parts"], parts = parts[0], parts[1:]
+        context["latest_parts"] = parts
         context["page_meta"] = metadata.for_listing(
             self.request,
             settings.SITE_NAME,
@@ -47,11 +62,10 @@ class ArticleListView(PublishedArticlesMixin, ListView):
         return context
 
 
-class ArticlesByListView(PublishedArticlesMixin, ListView):
+class ArticlesByListView(CardListMixin, ListView):
     """Published articles that belong to the object named by the URL's slug."""
 
     paginate_by = 20
-    paginator_class = UncountedPaginator
     filter_model = None
     filter_lookup = None
     filter_context_name = None
@@ -113,7 +127,13 @@ class AuthorArticleListView(ArticlesByListView):
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_queryset(self):
-        return super().get_queryset().with_body()
+        # The page is the article's stored parts (articles/rendering.py) in the site's shell.
+        return (
+            super()
+            .get_queryset()
+            .select_related("category", "rendered")
+            .defer(*SEARCH_DOCUMENT_FIELDS)
+        )
 
     def get(self, request, *args, **kwargs):
         try:
@@ -137,8 +157,9 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        parts = context["parts"] = rendering.parts_of(self.object)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["page_meta"] = metadata.for_article(self.request, self.object)
+        context["page_meta"] = metadata.for_article(self.request, parts.facts)
         return context
 
 
@@ -183,16 +204,19 @@ class ArticleSearchView(ListView):
 def render_preview(request, article_pk, *, share_link=None):
     """The article exactly as readers will see it, marked so nobody indexes it."""
     article = get_object_or_404(Article.objects.for_listing().with_body(), pk=article_pk)
+    # Rendered now, never stored: a preview shows what is saved at this moment.
+    parts = rendering.render(article)
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "object": article,
+            "parts": parts,
             "is_preview": True,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "preview_share_link": share_link,
-            "page_meta": metadata.for_article(request, article, robots="noindex, nofollow"),
+            "page_meta": metadata.for_article(request, parts.facts, robots="noindex, nofollow"),
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -1,0 +1,211 @@
+"""Articles rendered ahead of readers (articles/rendering.py): pages built from stored parts
+say exactly what a live render says, and no change a reader could see leaves one stale."""
+
+import datetime
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles import rendering
+from articles.models import Article, Correction, RenderedArticle
+
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    FigureFactory,
+    ImageFactory,
+    MoreOnLinkFactory,
+    SectionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run writes as a committed transaction does: on_commit callbacks included."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def article(committed):
+    with committed():
+        article = ArticleFactory(
+            headline="Soyuz lands in Kazakhstan",
+            category=CategoryFactory(slug="space", name="Space"),
+            authors=[AuthorFactory(name="Dana Whitfield", slug="dana", portrait=ImageFactory())],
+            tags=["ISS", "NASA"],
+            sections=2,
+            quotes=2,
+            lead_image=ImageFactory(),
+        )
+        FigureFactory(section=article.sections.first())
+        MoreOnLinkFactory(article=article, target=ArticleFactory(headline="Crew rotation"))
+        Correction.objects.create(article=article, text="The landing was at dawn.")
+    return article
+
+
+def pages(article):
+    return ["/", article.get_absolute_url(), "/space/", "/tags/iss/", "/authors/dana/"]
+
+
+def stored_row(article):
+    return RenderedArticle.objects.filter(article=article).first()
+
+
+def test_a_committed_change_stores_the_articles_parts(article):
+    row = stored_row(article)
+    assert row is not None
+    assert row.template_key == rendering.template_key()
+    assert "Soyuz lands in Kazakhstan" in row.card and "Soyuz lands in Kazakhstan" in row.body
+    assert 'rel="tag">ISS</a>' in row.tags
+    assert row.facts["authors"] == [["Dana Whitfield", "/authors/dana/"]]
+
+
+@pytest.mark.parametrize("page", range(5))
+def test_stored_parts_make_the_same_page_as_a_live_render(client, article, page):
+    url = pages(article)[page]
+    stored = client.get(url)
+    RenderedArticle.objects.all().delete()
+    live = client.get(url)
+    assert stored.status_code == live.status_code == 200
+    assert stored.content == live.content
+
+
+def test_pages_from_stored_parts_run_a_few_queries(
+    client, article, committed, django_assert_num_queries
+):
+    with committed():
+        for _ in range(25):
+            ArticleFactory(category=article.category, authors=[article.authors.first()])
+    # The validators, the articles with their stored parts, the navigation; category and
+    # tag pages look their category or tag up, the author page its author and portrait.
+    budgets = [3, 3, 4, 4, 5]
+    for url, budget in zip(pages(article), budgets, strict=True):
+        with django_assert_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+
+def test_readers_never_see_a_stale_part_before_the_render_after_commit(client, article):
+    # Inside the writer's transaction (no commit, so no render yet) the stored row is
+    # already gone and pages render live.
+    article.headline = "Soyuz lands early"
+    article.save()
+    assert stored_row(article) is None
+    for url in pages(article):
+        assert "Soyuz lands early" in client.get(url).content.decode()
+
+
+def assert_everywhere(client, article, text, present=True):
+    assert stored_row(article) is not None, "the change left the article unrendered"
+    for url in pages(article):
+        content = client.get(url).content.decode()
+        assert (text in content) is present, f"{text!r} {'missing from' if present else 'on'} {url}"
+
+
+def test_a_renamed_author_category_or_tag_is_rendered_again(client, article, committed):
+    with committed():
+        author = article.authors.get()
+        author.name = "Dana W. Whitfield"
+        author.save()
+        article.category.name = "Space and Science"
+        article.category.save()
+        tag = article.tags.get(name="ISS")
+        tag.name = "International Space Station"
+        tag.save()
+    assert_everywhere(client, article, "Dana W. Whitfield")
+    assert_everywhere(client, article, "Space and Science")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert ">International Space Station</a>" in content
+    assert '"keywords": ["International Space Station", "NASA"]' in content
+
+
+def test_a_changed_photo_is_rendered_again(client, article, committed):
+    with committed():
+        image = article.lead_image
+        image.alt_text = "The capsule under its parachute."
+        image.save()
+        portrait = article.authors.get().portrait
+        portrait.focal_x = 0.1
+        portrait.save()
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert 'alt="The capsule under its parachute."' in content
+    avatar = portrait.rendition("avatar")
+    assert avatar.url in content
+    assert stored_row(article).body.count(avatar.url) >= 1
+
+
+def test_an_edited_part_is_rendered_again(client, article, committed):
+    with committed():
+        section = article.sections.first()
+        section.body = "A brand new **paragraph**."
+        section.save()
+        Correction.objects.create(article=article, text="A second correction.")
+        article.tags.add("Soyuz")
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "A brand new <strong>paragraph</strong>." in content
+    assert "A second correction." in content
+    assert 'rel="tag">Soyuz</a>' in content
+
+
+def test_a_more_on_target_that_changes_is_rendered_again_where_it_is_linked(
+    client, article, committed
+):
+    target = article.more_on_links.get().target
+    with committed():
+        target.headline = "Crew rotation, explained"
+        target.save()
+    assert "Crew rotation, explained" in client.get(article.get_absolute_url()).content.decode()
+    with committed():
+        target.status = Article.Status.UNPUBLISHED
+        target.save()
+    assert_everywhere(client, article, "Crew rotation", present=False)
+
+
+def test_a_link_to_a_scheduled_article_appears_once_it_is_due(client, article, committed):
+    due = timezone.now() + datetime.timedelta(seconds=1.5)
+    with committed():
+        target = ArticleFactory(headline="Next launch", published_at=due)
+        MoreOnLinkFactory(article=article, topic="Soyuz", target=target)
+    assert stored_row(article).expires_at == due
+    assert "Next launch" not in client.get(article.get_absolute_url()).content.decode()
+    time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
+    assert "Next launch" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_parts_made_by_other_templates_or_settings_are_not_used(client, article, settings):
+    RenderedArticle.objects.filter(article=article).update(body="<p>Old template</p>")
+    assert "Old template" in client.get(article.get_absolute_url()).content.decode()
+    settings.NEWSROOM_RELEASE = "next-release"
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "Old template" not in content
+    assert "Soyuz lands in Kazakhstan" in content
+    call_command("render_articles", verbosity=0)
+    assert stored_row(article).template_key == rendering.template_key()
+    assert "Old template" not in stored_row(article).body
+
+
+def test_render_articles_renders_what_is_missing(article):
+    RenderedArticle.objects.all().delete()
+    call_command("render_articles", verbosity=0)
+    assert RenderedArticle.objects.count() == Article.objects.count()
+    call_command("render_articles", verbosity=0)
+    assert stored_row(article).template_key == rendering.template_key()
+
+
+def test_a_deleted_article_disappears_from_the_articles_that_linked_to_it(
+    client, article, committed
+):
+    with committed():
+        article.more_on_links.get().target.delete()
+    assert_everywhere(client, article, "Crew rotation", present=False)
+    assert stored_row(article) is not None
+
+
+def test_new_sections_go_into_the_stored_body(client, article, committed):
+    with committed():
+        SectionFactory(article=article, position=9, subheading="Friends Forever")
+    assert "Friends Forever" in stored_row(article).body
