@@ -8,19 +8,16 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from .models import Article, Author, Category, Quote, Section
+from . import rendering
+from .models import Article, Author, Category
 
 ITEMS_PER_FEED = 20
-# The lead image's enclosure: a JPEG every reader can show, at most this wide.
-ENCLOSURE_MAX_WIDTH = 1200
 
 
 def absolute_enclosures(feed, item):
@@ -90,21 +87,17 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        # Everything the items show, in a fixed number of queries whatever their count.
-        return (
+        # Each item is the article's stored parts (articles/rendering.py): a fixed number of
+        # queries whatever the items' count.
+        articles = list(
             self.articles(obj)
-            .for_listing()
-            .with_tags()
-            .prefetch_related(
-                Prefetch("sections", queryset=Section.objects.prefetch_related("quotes")),
-                Prefetch(
-                    "quotes",
-                    queryset=Quote.objects.filter(section__isnull=True),
-                    to_attr="lead_quotes",
-                ),
-                "corrections",
-            )[:ITEMS_PER_FEED]
+            .select_related("category")
+            .with_parts("feed", "facts")[:ITEMS_PER_FEED]
         )
+        parts = rendering.parts_for(articles, ["feed", "facts"])
+        for article in articles:
+            article.parts = parts[article.pk]
+        return articles
 
     def item_description(self, item):
         # Readers treat the summary as HTML; the dek is plain text.
@@ -117,24 +110,20 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return join_names([author.name for author in item.byline_authors]) or None
+        return join_names([name for name, _ in item.parts.facts["authors"]]) or None
 
     def item_categories(self, item):
-        return [item.category.name, *(tag.name for tag in item.tags.all())]
+        return [item.category.name, *item.parts.facts["tags"]]
 
     def item_enclosures(self, item):
         # Paths here; the feed generators make them absolute (no request reaches this hook).
-        image = item.lead_image
-        rendition = image.rendition("lead", max_width=ENCLOSURE_MAX_WIDTH) if image else None
-        if rendition is None:
+        if not item.parts.facts["enclosure"]:
             return []
-        return [Enclosure(rendition.url, str(rendition.size), rendition.mime_type)]
+        url, size, mime_type = item.parts.facts["enclosure"]
+        return [Enclosure(url, str(size), mime_type)]
 
     def item_extra_kwargs(self, item):
-        return {
-            "content_html": render_to_string("feeds/article_content.html", {"article": item}),
-            "byline": [(author.name, author.get_absolute_url()) for author in item.byline_authors],
-        }
+        return {"content_html": item.parts.feed, "byline": item.parts.facts["authors"]}
 
 
 class AtomFeedMixin:

@@ -8,6 +8,8 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 LOGO = ("img/logo.png", 600, 60)
+# The feeds' enclosure of the lead image: a JPEG every reader can show, at most this wide.
+ENCLOSURE_MAX_WIDTH = 1200
 SOCIAL_CARD = ("img/social-card.png", 1200, 630)
 
 
@@ -117,6 +119,7 @@ def article_facts(article):
     image = article.lead_image
     social = image.rendition("social") if image else None
     lead = image.rendition("lead", max_width=1600) if image else None
+    enclosure = image.rendition("lead", max_width=ENCLOSURE_MAX_WIDTH) if image else None
     modified_at = max(article.updated_at, article.published_at or article.updated_at)
     return {
         "url": article.get_absolute_url(),
@@ -125,6 +128,8 @@ def article_facts(article):
         # (url, width, height, alt) of its social card; without one, the site's.
         "social": [social.url, social.width, social.height, image.alt_text] if social else None,
         "lead": [lead.url, lead.width, lead.height] if lead else None,
+        # (url, bytes, type) of the feeds' enclosure.
+        "enclosure": [enclosure.url, enclosure.size, enclosure.mime_type] if enclosure else None,
         "published": article.published_at.isoformat() if article.published_at else None,
         "modified": modified_at.isoformat(),
         "authors": [[author.name, author.get_absolute_url()] for author in article.byline_authors],

@@ -158,10 +158,11 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def with_cards(self):
-        """Just what list pages show: the cards stored by articles/rendering.py."""
-        return self.select_related("rendered").only(
-            "published_at", "rendered__template_key", "rendered__card", "rendered__lead_card"
+    def with_parts(self, *names):
+        """Articles with the named parts stored by articles/rendering.py, and not the others."""
+        unused = {"card", "lead_card", "body", "tags", "feed", "facts"} - set(names)
+        return self.select_related("rendered").defer(
+            *SEARCH_DOCUMENT_FIELDS, *(f"rendered__{name}" for name in unused)
         )
 
     def with_tags(self):
@@ -553,7 +554,8 @@ class RenderedArticle(models.Model):
     lead_card = models.TextField()
     body = models.TextField()
     tags = models.TextField()
-    # What metadata.for_article needs, with site-relative URLs.
+    feed = models.TextField()
+    # What the page's metadata and the feeds say about it, with site-relative URLs.
     facts = models.JSONField()
     rendered_at = models.DateTimeField(auto_now=True)
 

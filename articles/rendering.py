@@ -45,7 +45,7 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-HTML_PARTS = ("card", "lead_card", "body", "tags")
+PART_NAMES = ("card", "lead_card", "body", "tags", "feed", "facts")
 # Renders that one commit waits for; a tag or category with more articles than this
 # leaves the older ones to render live until `manage.py render_articles` runs.
 COMMIT_RENDER_LIMIT = 500
@@ -85,74 +85,72 @@ setting_changed.connect(_forget_template_key, dispatch_uid="rendering-template-k
 
 
 class Parts:
-    """An article's stored (or just rendered) HTML parts and page facts."""
+    """An article's stored (or just rendered) HTML parts and facts."""
 
-    def __init__(self, card, lead_card, body="", tags="", facts=None):
-        # Rendered by the templates below, which escape what editors wrote.
-        self.card = mark_safe(card)
-        self.lead_card = mark_safe(lead_card)
-        self.body = mark_safe(body)
-        self.tags = mark_safe(tags)
-        self.facts = facts
+    def __init__(self, **parts):
+        for name in PART_NAMES:
+            value = parts.get(name)
+            # HTML made by the templates below, which escape what editors wrote.
+            setattr(self, name, mark_safe(value) if value and name != "facts" else value)
 
 
-def render(article):
-    """The parts of an article fetched with for_listing().with_body()."""
-    return Parts(
-        card=render_to_string("includes/article_card.html", {"article": article, "lead": False}),
-        lead_card=render_to_string(
-            "includes/article_card.html", {"article": article, "lead": True}
-        ),
-        body=render_to_string("includes/article_body.html", {"article": article}),
-        tags=render_to_string("includes/article_tags.html", {"article": article}),
-        facts=metadata.article_facts(article),
-    )
+RENDERERS = {
+    "card": lambda article: render_to_string(
+        "includes/article_card.html", {"article": article, "lead": False}
+    ),
+    "lead_card": lambda article: render_to_string(
+        "includes/article_card.html", {"article": article, "lead": True}
+    ),
+    "body": lambda article: render_to_string("includes/article_body.html", {"article": article}),
+    "tags": lambda article: render_to_string("includes/article_tags.html", {"article": article}),
+    "feed": lambda article: render_to_string("feeds/article_content.html", {"article": article}),
+    "facts": metadata.article_facts,
+}
+# Parts a card-only query (for_listing()) can't render: they need with_body().
+BODY_PARTS = {"body", "tags", "feed", "facts"}
 
 
-def stored(article):
-    """The article's stored parts if they are current, else None.
+def render(article, names=PART_NAMES):
+    """The named parts of an article fetched with for_listing(), plus with_body() for
+    any of BODY_PARTS."""
+    return Parts(**{name: RENDERERS[name](article) for name in names})
 
-    `article` comes from a query that joined its row (`select_related("rendered")`).
+
+def stored(article, names=PART_NAMES):
+    """The article's named parts if its stored ones are current, else None.
+
+    `article` comes from a query that joined its row (Article.objects.with_parts()).
     """
-    row = _row(article)
-    if row is None or row.template_key != template_key():
+    try:
+        row = article.rendered
+    except RenderedArticle.DoesNotExist:
+        return None
+    if row.template_key != template_key():
         return None
     if row.expires_at is not None and row.expires_at <= timezone.now():
         return None
-    return Parts(row.card, row.lead_card, row.body, row.tags, row.facts)
+    return Parts(**{name: getattr(row, name) for name in names})
 
 
-def parts_of(article):
-    """The article's parts: stored when current, otherwise rendered now (not stored)."""
-    parts = stored(article)
-    if parts is None:
-        parts = render(Article.objects.for_listing().with_body().get(pk=article.pk))
-    return parts
+def parts_for(articles, names=PART_NAMES):
+    """{article pk: Parts}: stored when current, otherwise rendered now (and not stored).
 
-
-def cards(articles):
-    """{article pk: Parts with its cards} for a page of articles fetched with_cards()."""
+    The articles come from Article.objects.with_parts(*names); however many are out of
+    date, the live renders take a fixed number of queries.
+    """
     found = {}
-    key = template_key()
     for article in articles:
-        row = _row(article)
-        if row is not None and row.template_key == key:
-            found[article.pk] = Parts(row.card, row.lead_card)
+        parts = stored(article, names)
+        if parts is not None:
+            found[article.pk] = parts
     missing = [article.pk for article in articles if article.pk not in found]
     if missing:
-        for article in Article.objects.filter(pk__in=missing).for_listing():
-            found[article.pk] = Parts(
-                render_to_string("includes/article_card.html", {"article": article, "lead": False}),
-                render_to_string("includes/article_card.html", {"article": article, "lead": True}),
-            )
+        live = Article.objects.filter(pk__in=missing).for_listing()
+        if BODY_PARTS.intersection(names):
+            live = live.with_body()
+        for article in live:
+            found[article.pk] = render(article, names)
     return found
-
-
-def _row(article):
-    try:
-        return article.rendered
-    except RenderedArticle.DoesNotExist:
-        return None
 
 
 def refresh(article_ids, batch_size=200):
@@ -193,8 +191,7 @@ def store(ids):
                     article_id=article.pk,
                     template_key=key,
                     expires_at=due.get(article.pk),
-                    facts=parts.facts,
-                    **{name: str(getattr(parts, name)) for name in HTML_PARTS},
+                    **{name: getattr(parts, name) for name in PART_NAMES},
                 )
             )
         RenderedArticle.objects.filter(article_id__in=ids).delete()

@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from . import metadata, preview, rendering, search
 from .freshness import public_page
-from .models import SEARCH_DOCUMENT_FIELDS, Article, Author, Category, SlugRedirect
+from .models import Article, Author, Category, SlugRedirect
 from .pagination import UncountedPaginator
 
 
@@ -32,13 +32,13 @@ class CardListMixin(PublishedArticlesMixin):
     paginator_class = UncountedPaginator
 
     def get_queryset(self):
-        return super().get_queryset().with_cards()
+        return super().get_queryset().with_parts("card", "lead_card")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["article_list"])
-        cards = rendering.cards(articles)
-        context["article_parts"] = [cards[article.pk] for article in articles]
+        parts = rendering.parts_for(articles, ["card", "lead_card"])
+        context["article_parts"] = [parts[article.pk] for article in articles]
         return context
 
 
@@ -128,12 +128,7 @@ class AuthorArticleListView(ArticlesByListView):
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_queryset(self):
         # The page is the article's stored parts (articles/rendering.py) in the site's shell.
-        return (
-            super()
-            .get_queryset()
-            .select_related("category", "rendered")
-            .defer(*SEARCH_DOCUMENT_FIELDS)
-        )
+        return super().get_queryset().select_related("category").with_parts("body", "tags", "facts")
 
     def get(self, request, *args, **kwargs):
         try:
@@ -157,7 +152,8 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        parts = context["parts"] = rendering.parts_of(self.object)
+        parts = rendering.parts_for([self.object], ["body", "tags", "facts"])[self.object.pk]
+        context["parts"] = parts
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["page_meta"] = metadata.for_article(self.request, parts.facts)
         return context

@@ -210,7 +210,9 @@ def test_feed_of_an_unknown_slug_is_404(client, url):
     [
         (fmt, scope, budget)
         for fmt in FORMATS
-        for scope, budget in [("site", 8), ("category", 9), ("tag", 9), ("author", 9)]
+        # Rendered live, as when the articles' stored parts are out of date
+        # (tests/test_rendering.py pins feeds made of stored parts).
+        for scope, budget in [("site", 11), ("category", 12), ("tag", 12), ("author", 12)]
     ],
 )
 def test_feeds_run_a_constant_number_of_queries(

@@ -4,6 +4,7 @@ say exactly what a live render says, and no change a reader could see leaves one
 import datetime
 import time
 
+import feedparser
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -87,6 +88,22 @@ def test_pages_from_stored_parts_run_a_few_queries(
     for url, budget in zip(pages(article), budgets, strict=True):
         with django_assert_num_queries(budget):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/feeds/rss/", "/feeds/atom/", "/feeds/tag/iss/rss/"])
+def test_feeds_from_stored_parts_run_a_few_queries(
+    client, article, committed, django_assert_max_num_queries, url
+):
+    with committed():
+        for _ in range(25):
+            ArticleFactory(category=article.category, tags=["ISS"], sections=2, quotes=1)
+    # The validators and the items; a tag feed looks its tag up first.
+    with django_assert_max_num_queries(3 if "/tag/" in url else 2):
+        response = client.get(url)
+    assert response.status_code == 200
+    entries = feedparser.parse(response.content).entries
+    assert len(entries) == 20
+    assert all(entry.content[0].value.count("<h2>") == 2 for entry in entries)
 
 
 def test_readers_never_see_a_stale_part_before_the_render_after_commit(client, article):

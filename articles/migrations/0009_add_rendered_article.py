@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('lead_card', models.TextField()),
                 ('body', models.TextField()),
                 ('tags', models.TextField()),
+                ('feed', models.TextField()),
                 ('facts', models.JSONField()),
                 ('rendered_at', models.DateTimeField(auto_now=True)),
             ],
