@@ -25,6 +25,7 @@ $(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 setup: $(VENV)/.requirements
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py render_articles -v0
 
 run: setup
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

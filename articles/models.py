@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import lru_cache
 
 import reversion
 from django.conf import settings
@@ -6,7 +7,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
@@ -73,7 +74,7 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return cached_reverse("articles:category", self.slug)
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -130,6 +131,17 @@ def scheduled_condition():
     return Q(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
 
+@lru_cache(maxsize=10_000)
+def _reverse(urlconf, prefix, name, args):
+    return reverse(name, urlconf=urlconf, args=args)
+
+
+def cached_reverse(name, *args):
+    """reverse(), remembered: every page links each category, and reverse() costs as much
+    as a query. A URL depends only on the URLconf and the script prefix."""
+    return _reverse(get_urlconf(settings.ROOT_URLCONF), get_script_prefix(), name, args)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles a reader may see; every public view starts here."""
@@ -158,11 +170,14 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
-    def with_parts(self, *names):
-        """Articles with the named parts stored by articles/rendering.py, and not the others."""
-        unused = {"card", "lead_card", "body", "tags", "feed", "facts"} - set(names)
-        return self.select_related("rendered").defer(
-            *SEARCH_DOCUMENT_FIELDS, *(f"rendered__{name}" for name in unused)
+    def with_parts(self, *names, fields=("published_at",)):
+        """Articles with the named parts stored by articles/rendering.py and only `fields`
+        of their own: loading every column costs more than the query itself."""
+        return self.select_related("rendered").only(
+            *fields,
+            "rendered__template_key",
+            "rendered__expires_at",
+            *(f"rendered__{name}" for name in names),
         )
 
     def with_tags(self):
@@ -281,9 +296,7 @@ class Article(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(
-            "articles:detail", kwargs={"category": self.category.slug, "slug": self.slug}
-        )
+        return cached_reverse("articles:detail", self.category.slug, self.slug)
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.lead_image_missing_alt_text:

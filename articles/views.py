@@ -125,10 +125,19 @@ class AuthorArticleListView(ArticlesByListView):
         return f"{author.name}, {author.role}" if author.role else author.name
 
 
+# What the article page's shell shows of the article itself (the rest is stored parts).
+PAGE_FIELDS = ["headline", "slug", "category", "category__name", "category__slug"]
+
+
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_queryset(self):
         # The page is the article's stored parts (articles/rendering.py) in the site's shell.
-        return super().get_queryset().select_related("category").with_parts("body", "tags", "facts")
+        return (
+            super()
+            .get_queryset()
+            .select_related("category")
+            .with_parts("body", "tags", "facts", fields=PAGE_FIELDS)
+        )
 
     def get(self, request, *args, **kwargs):
         try:
