@@ -17,6 +17,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+import django
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import transaction
@@ -60,7 +61,7 @@ def template_key():
     """A digest of everything that decides the stored HTML besides the content."""
     if "key" not in _template_key:
         digest = hashlib.blake2b(digest_size=16)
-        digest.update(settings.NEWSROOM_RELEASE.encode())
+        digest.update(f"{django.get_version()}|{settings.NEWSROOM_RELEASE}".encode())
         for name in RENDER_SETTINGS:
             digest.update(f"{name}={getattr(settings, name)!r}".encode())
         template_dirs = [Path(d) for engine in settings.TEMPLATES for d in engine["DIRS"]]
@@ -69,11 +70,20 @@ def template_key():
             *APP_DIR.glob("*.py"),
             *APP_DIR.glob("templatetags/*.py"),
         ]
-        for path in sorted(sources):
-            digest.update(str(path).encode())
+        # Relative names: servers that install the same release in different folders
+        # must agree on the key.
+        for name, path in sorted((_relative(path), path) for path in sources):
+            digest.update(name.encode())
             digest.update(path.read_bytes())
         _template_key["key"] = digest.hexdigest()
     return _template_key["key"]
+
+
+def _relative(path):
+    try:
+        return str(path.relative_to(settings.BASE_DIR))
+    except ValueError:
+        return path.name
 
 
 def _forget_template_key(setting, **kwargs):
