@@ -107,8 +107,8 @@ class LatestArticlesFeed(Feed):
         )
         parts = rendering.parts_for(articles, ["feed", "facts"])
         for article in articles:
-            article.parts = parts[article.pk]
-        return articles
+            article.parts = parts.get(article.pk)
+        return [article for article in articles if article.parts is not None]
 
     def item_description(self, item):
         # Readers treat the summary as HTML; the dek is plain text.

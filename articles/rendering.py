@@ -146,7 +146,8 @@ def parts_for(articles, names=PART_NAMES):
     """{article pk: Parts}: stored when current, otherwise rendered now (and not stored).
 
     The articles come from Article.objects.with_parts(*names); however many are out of
-    date, the live renders take a fixed number of queries.
+    date, the live renders take a fixed number of queries. One deleted in between is
+    left out.
     """
     found = {}
     for article in articles:
@@ -210,7 +211,9 @@ def store(ids):
 
 def refresh_all(batch_size=200, progress=None):
     """Render every article whose stored parts are missing or out of date; returns how many."""
-    current = RenderedArticle.objects.filter(template_key=template_key(), expires_at__isnull=True)
+    current = RenderedArticle.objects.filter(template_key=template_key()).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+    )
     ids = list(
         Article.objects.exclude(pk__in=current.values("article_id"))
         .order_by("-published_at", "-pk")

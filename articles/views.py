@@ -37,8 +37,10 @@ class CardListMixin(PublishedArticlesMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["article_list"])
-        parts = rendering.parts_for(articles, ["card", "lead_card"])
-        context["article_parts"] = [parts[article.pk] for article in articles]
+        cards = rendering.parts_for(articles, ["card", "lead_card"])
+        # An article deleted meanwhile is left out (parts_for says why).
+        shown = [article.pk for article in articles if article.pk in cards]
+        context["article_parts"] = [cards[pk] for pk in shown]
         return context
 
 
@@ -161,8 +163,10 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        parts = rendering.parts_for([self.object], ["body", "tags", "facts"])[self.object.pk]
-        context["parts"] = parts
+        found = rendering.parts_for([self.object], ["body", "tags", "facts"])
+        if self.object.pk not in found:
+            raise Http404("The article was deleted.")
+        parts = context["parts"] = found[self.object.pk]
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["page_meta"] = metadata.for_article(self.request, parts.facts)
         return context
