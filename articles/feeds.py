@@ -97,14 +97,17 @@ class LatestArticlesFeed(Feed):
     def articles(self, obj):
         return Article.objects.published()
 
-    def items(self, obj):
-        # Each item is the article's stored parts (articles/rendering.py): a fixed number of
-        # queries whatever the items' count.
-        articles = list(
+    def item_queryset(self, obj):
+        return (
             self.articles(obj)
             .select_related("category")
             .with_parts("feed", "facts", fields=ITEM_FIELDS)[:ITEMS_PER_FEED]
         )
+
+    def items(self, obj):
+        # Each item is the article's stored parts (articles/rendering.py): a fixed number of
+        # queries whatever the items' count.
+        articles = list(self.item_queryset(obj))
         parts = rendering.parts_for(articles, ["feed", "facts"])
         for article in articles:
             article.parts = parts.get(article.pk)

@@ -38,14 +38,15 @@ def site():
 
 
 def list_queries(site):
-    listing = Article.objects.published().for_listing()
+    # The queries the list pages run: cards stored by articles/rendering.py.
+    listing = Article.objects.published().with_parts("card", "lead_card")
     return {
         "home": listing[:21],
         "category": listing.filter(category=site["category"])[:PAGE],
         "tag": listing.filter(tags=site["tag"])[:PAGE],
         "author": listing.filter(authors=site["author"])[:PAGE],
-        "feed": LatestArticlesFeed().items(None),
-        "tag feed": TagFeed().items(site["tag"]),
+        "feed": LatestArticlesFeed().item_queryset(None),
+        "tag feed": TagFeed().item_queryset(site["tag"]),
         "search": search.search("glaciers")[:10],
         "newest visible (validators)": Article.objects.published().order_by("-published_at")[:1],
     }
