@@ -20,6 +20,12 @@ def collected_static(tmp_path_factory):
         yield
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run writes as a committed transaction does: on_commit callbacks included."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no stored pages: test databases are rolled back, caches aren't."""

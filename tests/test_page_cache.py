@@ -63,12 +63,6 @@ def hit_queries():
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run writes as a committed transaction does: on_commit callbacks included."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def article(committed):
     with committed():
         article = ArticleFactory(

@@ -1,5 +1,4 @@
 import datetime
-import functools
 import io
 import re
 
@@ -20,12 +19,6 @@ from .helpers import form_data
 pytestmark = pytest.mark.django_db
 
 SEARCH_URL = reverse("articles:search")
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs, at the end of the block, what a commit would run: the search refreshes."""
-    return functools.partial(django_capture_on_commit_callbacks, execute=True)
 
 
 def found(query):
