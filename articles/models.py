@@ -127,8 +127,9 @@ def published_condition(at=None, prefix=""):
     )
 
 
-def scheduled_condition():
-    return Q(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+def scheduled_condition(at=None):
+    """Published, but its time (now) has not come yet."""
+    return Q(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
 
 
 @lru_cache(maxsize=10_000)

@@ -181,6 +181,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+# On PostgreSQL each process LISTENs for content changes on one more connection, so it
+# needn't ask the database on every request whether the pages changed
+# (articles/notifications.py).
+NEWSROOM_LISTEN = os.environ.get("NEWSROOM_LISTEN", "1") != "0"
 NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1") != "0"
 NEWSROOM_PAGE_CACHE_ALIAS = "default"
 # The longest a stored page is served; a change ends it at once.

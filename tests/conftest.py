@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
 
+from articles import notifications
 from articles.models import Article
 
 from .factories import UserFactory
@@ -18,6 +19,14 @@ def collected_static(tmp_path_factory):
     with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("static")):
         call_command("collectstatic", interactive=False, verbosity=0)
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def listener_stops_before_the_test_database_goes(django_db_setup):
+    """On PostgreSQL pages start a listening connection, which would keep the test
+    database from being dropped."""
+    yield
+    notifications.stop_listening()
 
 
 @pytest.fixture

@@ -221,10 +221,10 @@ def test_signed_in_users_never_get_or_leave_a_stored_page(
     # The editor's page was not stored: the reader's first request renders it.
     with django_assert_max_num_queries(20) as reader:
         client.get(url)
-    assert len(reader) > hit_queries() + 1
+    assert len(reader) > hit_queries()
     with django_assert_max_num_queries(40) as editor:
         editor_client.get(url)
-    assert len(editor) > hit_queries() + 1
+    assert len(editor) > hit_queries()
 
 
 def test_previews_are_never_stored(client, committed, django_assert_max_num_queries):
@@ -235,7 +235,7 @@ def test_previews_are_never_stored(client, committed, django_assert_max_num_quer
         with django_assert_max_num_queries(30) as queries:
             response = client.get(url)
         assert "Secret draft" in response.content.decode()
-        assert len(queries) > hit_queries() + 1
+        assert len(queries) > hit_queries()
         assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
     assert client.get(draft.get_absolute_url()).status_code == 404
 
@@ -288,7 +288,7 @@ def test_requests_with_a_session_cookie_are_never_served_from_the_cache(
     client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-real-session"
     with django_assert_max_num_queries(20) as queries:
         client.get(url)
-    assert len(queries) > hit_queries() + 1
+    assert len(queries) > hit_queries()
 
 
 def test_the_page_cache_can_be_turned_off(client, article, settings, django_assert_max_num_queries):
@@ -297,7 +297,7 @@ def test_the_page_cache_can_be_turned_off(client, article, settings, django_asse
     client.get(url)
     with django_assert_max_num_queries(20) as queries:
         client.get(url)
-    assert len(queries) > 2
+    assert len(queries) > hit_queries()
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set (make test-redis)")

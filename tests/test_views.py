@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Category
 
 from .factories import (
     ArticleFactory,
@@ -146,6 +146,25 @@ def test_bad_page_numbers_are_404_not_errors(client, page):
     ArticleFactory()
     response = client.get(reverse("articles:list"), {"page": page})
     assert response.status_code == 404
+
+
+def test_the_navigation_shows_every_category_as_it_is_now(client, settings):
+    settings.NEWSROOM_PAGE_CACHE = False
+    space = CategoryFactory(name="Space", slug="space")
+    ArticleFactory(category=space)
+    nav = re.compile(r'<nav aria-label="Sections">.*?</nav>', re.S)
+
+    def navigation():
+        return nav.search(client.get("/").content.decode()).group()
+
+    assert ">Space<" in navigation()
+    space.name = "Space & Science"
+    space.save()
+    CategoryFactory(name="Climate", slug="climate")
+    assert ">Space &amp; Science<" in navigation()
+    assert ">Climate<" in navigation()
+    Category.objects.get(slug="climate").delete()
+    assert "Climate" not in navigation()
 
 
 def test_category_page_lists_its_published_articles(client):
