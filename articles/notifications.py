@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -24,9 +25,9 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "newsroom_content"
 
-# How often a listener with no notice to hear proves its connection alive; one that
-# has not for HEARTBEAT_LIMIT (a dead network can block without an error) is no longer
-# trusted, and the process asks the database again.
+# How often a listener proves it still hears, by a notice to itself; one that has not
+# for HEARTBEAT_LIMIT (a dead network can block without an error) is no longer trusted,
+# and the process asks the database again.
 HEARTBEAT_SECONDS = 5.0
 HEARTBEAT_LIMIT = 3 * HEARTBEAT_SECONDS
 RETRY_SECONDS = (0.5, 30.0)
@@ -46,6 +47,8 @@ class Listener:
         self.trusted_until = 0.0
         # The listening session's process id on the server, while there is one.
         self.backend_pid = None
+        # This listener's own channel, for the notices that prove it hears.
+        self.heartbeat_channel = f"{CHANNEL}_{uuid.uuid4().hex}"
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._listen, name="newsroom-listener", daemon=True)
 
@@ -89,17 +92,22 @@ class Listener:
                 wrapper.ensure_connection()
                 raw = wrapper.connection
                 raw.execute(f"LISTEN {CHANNEL}")
+                raw.execute(f"LISTEN {self.heartbeat_channel}")
                 self.backend_pid = raw.info.backend_pid
                 # Whatever was read before this moment may have missed a notice.
                 self.changed()
                 delay = RETRY_SECONDS[0]
                 while not self.stopping.is_set():
-                    self.trusted_until = time.monotonic() + HEARTBEAT_LIMIT
-                    for _notice in raw.notifies(timeout=HEARTBEAT_SECONDS):
-                        self.changed()
+                    # Trust comes only from a notice heard: a session that can run
+                    # queries but not hear (a pooler in between, say) never earns it.
+                    raw.execute("SELECT pg_notify(%s, '')", [self.heartbeat_channel])
+                    for notice in raw.notifies(timeout=HEARTBEAT_SECONDS):
+                        if notice.channel == self.heartbeat_channel:
+                            self.trusted_until = time.monotonic() + HEARTBEAT_LIMIT
+                        else:
+                            self.changed()
                         if self.stopping.is_set():
                             break
-                    raw.execute("SELECT 1")
             except Exception:
                 if not self.stopping.is_set():
                     logger.warning("Listening for content changes failed; retrying.", exc_info=True)

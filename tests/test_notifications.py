@@ -38,7 +38,7 @@ def listener(monkeypatch):
     monkeypatch.setattr(notifications, "HEARTBEAT_SECONDS", 0.2)
     monkeypatch.setattr(notifications, "HEARTBEAT_LIMIT", 1.0)
     listener = notifications.listener()
-    eventually(lambda: listener.backend_pid is not None)
+    eventually(lambda: listener.trusted_until > time.monotonic())
     yield listener
     notifications.stop_listening()
 
