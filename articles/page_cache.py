@@ -14,9 +14,14 @@ others, so it depends on the cache:
   token expires by itself when the next scheduled article is due, so that article goes
   live on time without anybody saving. A hit touches no database at all.
 - A cache inside each process (local memory, the default): a worker can't see the token
-  another worker replaced, so the generation is the site's ETag, read from the database
-  (articles/freshness.py): one small query per hit, always in step with every writer and
-  with the clock.
+  another worker replaced, so the generation is the site's ETag (articles/freshness.py),
+  always in step with every writer and with the clock. On PostgreSQL each worker hears of
+  every change (articles/notifications.py) and knows the ETag without asking; elsewhere
+  it costs one small query per hit.
+- A shared cache on PostgreSQL, with a "local" cache in settings: the ETag, which the
+  worker knows without asking while it hears of every change, is the generation there
+  too, the same on every server; and the pages the worker served last are kept in its
+  own memory in front of the shared cache, so a hit asks nobody.
 
 Only anonymous GET and HEAD requests are served from the cache or stored: no session
 cookie, no messages cookie, no Authorization header. Only responses of public pages
@@ -40,10 +45,13 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
+from . import notifications
 from .freshness import public_validators, site_content_changed
 from .models import Article, scheduled_condition
 
 GENERATION_KEY = "page-cache:generation"
+# A cache of each process's own (settings.py names it when the page cache is shared).
+LOCAL_CACHE_ALIAS = "local"
 
 # Caches whose generation is the ETag read from the database: those each process keeps
 # for itself, which another worker's change can't reach, and the database cache, shared
@@ -69,14 +77,14 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.NEWSROOM_PAGE_CACHE or not is_anonymous_read(request):
             return self.get_response(request)
-        key, entry = lookup(request)
+        key, entry, stores = lookup(request)
         if entry is not None:
             return response_from_entry(request, entry)
         response = self.get_response(request)
         if is_storable(response):
-            page_cache().set(
-                key, entry_from_response(response), settings.NEWSROOM_PAGE_CACHE_SECONDS
-            )
+            entry = entry_from_response(response)
+            for cache in stores:
+                cache.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
         return response
 
 
@@ -134,22 +142,50 @@ _last_seen = {"generation": None}
 
 
 def lookup(request):
-    """(the page's key, its stored entry or None), in one round trip to the cache when it can."""
+    """(the page's key, its stored entry or None, the caches to store it in), asking the
+    shared cache once at most."""
+    cache = page_cache()
     if not has_shared_generation():
         # The view's public_page reuses these validators instead of asking again.
         request.public_validators = public_validators()
         key = page_key(request, request.public_validators[0].strip('"'))
-        return key, page_cache().get(key)
+        return key, cache.get(key), [cache]
+    local = local_cache()
+    if local is not None and notifications.listener() is not None:
+        # This worker hears of every change (articles/notifications.py), so the site's
+        # ETag costs nothing while it listens, and is the same on every server: it is the
+        # generation, and the pages this worker served last are kept in its own memory in
+        # front of the shared cache.
+        request.public_validators = public_validators()
+        key = page_key(request, "etag-" + request.public_validators[0].strip('"'))
+        entry = local.get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                local.set(key, entry, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+        return key, entry, [local, cache]
     guess = _last_seen["generation"]
     if guess is not None:
         key = page_key(request, guess)
-        found = page_cache().get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, key])
         # Both read at once: the page belongs to the generation in force.
         if found.get(GENERATION_KEY) == guess:
-            return key, found.get(key)
+            return key, found.get(key), [cache]
     generation = _last_seen["generation"] = shared_generation()
     key = page_key(request, generation)
-    return key, page_cache().get(key)
+    return key, cache.get(key), [cache]
+
+
+def uses_token_generation():
+    """Whether the generation is the token in the shared cache (else, the site's ETag)."""
+    return has_shared_generation() and (local_cache() is None or notifications.listener() is None)
+
+
+def local_cache():
+    """This process's own cache in front of the shared one, where settings name one."""
+    if LOCAL_CACHE_ALIAS not in settings.CACHES:
+        return None
+    return caches[LOCAL_CACHE_ALIAS]
 
 
 def shared_generation():

@@ -2,7 +2,7 @@ import io
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
@@ -38,9 +38,11 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with no stored pages: test databases are rolled back, caches aren't."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,6 +10,8 @@ import time
 
 import psycopg
 import pytest
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.utils import timezone
 
@@ -129,3 +131,22 @@ def test_a_scheduled_article_goes_live_on_time_with_no_notice(client, listener, 
     time.sleep(max(0, (due - timezone.now()).total_seconds()) + 0.05)
     assert b"Launch at dawn" in client.get("/").content
     assert listener.epoch == epoch
+
+
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is not set (make test-redis)")
+def test_with_redis_a_worker_keeps_the_pages_it_served_in_its_own_memory(
+    client, listener, article, other_server, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    # Stored by another worker: only Redis has it.
+    caches["local"].clear()
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content
+    # Now this worker has it too, and needs Redis no more.
+    caches["default"].clear()
+    with django_assert_num_queries(0):
+        assert client.get(url).content == first.content
+    # Until the content changes, wherever that happens.
+    edit_elsewhere(other_server, article, "Soyuz lands safely")
+    eventually(lambda: b"Soyuz lands safely" in client.get(url).content)
