@@ -150,8 +150,8 @@ def lookup(request):
         request.public_validators = public_validators()
         key = page_key(request, request.public_validators[0].strip('"'))
         return key, cache.get(key), [cache]
-    local = local_cache()
-    if local is not None and notifications.listener() is not None:
+    if not uses_token_generation():
+        local = local_cache()
         # This worker hears of every change (articles/notifications.py), so the site's
         # ETag costs nothing while it listens, and is the same on every server: it is the
         # generation, and the pages this worker served last are kept in its own memory in
