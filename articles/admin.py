@@ -1,7 +1,7 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
@@ -11,25 +11,29 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import preview, views
-from .forms import ArticleAdminForm, OwnSectionsInlineMixin
-from .image_admin import FigureInline, lead_image_summary, thumbnail
-from .images import renditions_of
+from . import preview
+from .forms import ArticleAdminForm
+from .inlines import (
+    BylineInline,
+    CorrectionInline,
+    FigureInline,
+    MoreOnLinkInline,
+    QuoteInline,
+    SectionInline,
+)
 from .models import (
     Article,
     Author,
     Byline,
     Category,
-    Correction,
+    Image,
     MoreOnLink,
-    Quote,
-    Section,
     published_condition,
+    renditions_of,
     scheduled_condition,
 )
-
-# A scheme-less URL an editor types ("nasa.gov") means https, as in Django 6.0.
-HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+from .photos import admin as photos_admin
+from .photos.admin import lead_image_summary, thumbnail
 
 # What a writer may still edit: their own work, until an editor takes it over.
 WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -59,53 +63,6 @@ class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "slug"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ("name",)}
-
-
-class BylineInline(admin.TabularInline):
-    model = Byline
-    autocomplete_fields = ["author"]
-    fields = ["author", "position"]
-    extra = 1
-    verbose_name = "author"
-    verbose_name_plural = "byline (in order)"
-
-
-class SectionInline(admin.StackedInline):
-    model = Section
-    fields = ["subheading", "body", "position"]
-    extra = 0
-
-
-class QuoteInline(OwnSectionsInlineMixin, admin.StackedInline):
-    model = Quote
-    fk_name = "article"
-    formfield_overrides = HTTPS_URL_FIELDS
-    fields = [
-        "text",
-        ("speaker", "speaker_role"),
-        ("source_name", "source_url", "said_on"),
-        ("section", "position"),
-    ]
-    extra = 0
-    section_empty_label = "— none: the article's lead quote —"
-
-
-class MoreOnLinkInline(admin.StackedInline):
-    model = MoreOnLink
-    fk_name = "article"
-    formfield_overrides = HTTPS_URL_FIELDS
-    fields = [("topic", "position"), "target", ("url", "title")]
-    autocomplete_fields = ["target"]
-    extra = 0
-    verbose_name = "“More on …” link"
-    verbose_name_plural = "“More on …” links"
-
-
-class CorrectionInline(admin.StackedInline):
-    model = Correction
-    fields = [("kind", "noted_at"), "text"]
-    extra = 0
-    verbose_name_plural = "corrections and updates (shown at the foot of the article)"
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -251,7 +208,7 @@ class ArticleAdmin(VersionAdmin):
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         share_link = request.build_absolute_uri(preview.preview_url(article))
-        return views.render_preview(request, article.pk, share_link=share_link)
+        return preview.render_preview(request, article.pk, share_link=share_link)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         article = self.get_object(request, object_id)
@@ -377,3 +334,85 @@ class ArticleAdmin(VersionAdmin):
         with self.create_revision(request):
             article.save()
             self.log_change(request, article, comment)
+
+
+class LibraryImageForm(photos_admin.ImageAdminForm):
+    def clean_alt_text(self):
+        alt_text = self.cleaned_data["alt_text"].strip()
+        if self.instance.pk and not alt_text:
+            in_use = (
+                Article.objects.filter(status=Article.Status.PUBLISHED)
+                .showing_image(self.instance, as_portrait=False)
+                .order_by("headline")
+            )
+            if in_use:
+                raise forms.ValidationError(
+                    "Published articles show this image, so it needs alt text: "
+                    + ", ".join(f"“{article}”" for article in in_use[:3])
+                    + "."
+                )
+        return alt_text
+
+
+@admin.register(Image)
+class LibraryImageAdmin(photos_admin.ImageAdmin):
+    """The photo library, with where each image is used."""
+
+    form = LibraryImageForm
+    list_display = [
+        *photos_admin.ImageAdmin.list_display[:-2],
+        "usage_count",
+        "has_alt_text",
+        "uploaded_at",
+    ]
+    readonly_fields = [*photos_admin.ImageAdmin.readonly_fields, "used_in"]
+    fieldsets = [
+        *photos_admin.ImageAdmin.fieldsets[:-1],
+        ("Use", {"fields": ["used_in", "size_display", "uploaded_by", "uploaded_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                usage=Count("lead_articles", distinct=True)
+                + Count("figures__article", distinct=True)
+                + Count("portrait_of", distinct=True)
+            )
+            # Meta.ordering doesn't apply to a grouped query; the chooser pages through it.
+            .order_by(*Image._meta.ordering)
+        )
+
+    @admin.display(description="used", ordering="usage")
+    def usage_count(self, image):
+        return image.usage
+
+    @admin.display(description="used in")
+    def used_in(self, image):
+        if not image.pk:
+            return "—"
+        articles = Article.objects.showing_image(image, as_portrait=False).order_by("-updated_at")
+        rows = [
+            (
+                reverse("admin:articles_article_change", args=[article.pk]),
+                article.headline,
+                "lead image" if article.lead_image_id == image.pk else "figure",
+                article.status_label,
+            )
+            for article in articles
+        ]
+        rows += [
+            (reverse("admin:articles_author_change", args=[author.pk]), author.name, "portrait", "")
+            for author in image.portrait_of.all()
+        ]
+        if not rows:
+            return "Not used yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a> <small>({}{})</small></li>',
+                ((url, name, use, f", {state}" if state else "") for url, name, use, state in rows),
+            ),
+        )

@@ -6,7 +6,10 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Signal receivers: keep derived data (freshness for HTTP caching,
-        # search documents, the page cache's generation, rendered articles) current
-        # on every write path, not only the admin's.
-        from . import freshness, page_cache, rendering, search  # noqa: F401
+        # Derived data (stored parts, search documents, the validators) is kept current on
+        # every write path, not only the admin's, from the one change map. It also registers
+        # the article's revisions, before the admin (after this app in INSTALLED_APPS)
+        # would register them itself.
+        from .delivery import changes, checks  # noqa: F401
+
+        changes.connect()

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
-from . import rendering
+from .delivery import rendered
 from .models import Article, Author, Category
 
 ITEMS_PER_FEED = 20
@@ -105,10 +105,10 @@ class LatestArticlesFeed(Feed):
         )
 
     def items(self, obj):
-        # Each item is the article's stored parts (articles/rendering.py): a fixed number of
+        # Each item is the article's stored parts (articles/delivery/rendered.py): a fixed number of
         # queries whatever the items' count.
         articles = list(self.item_queryset(obj))
-        parts = rendering.parts_for(articles, ["feed", "facts"])
+        parts = rendered.parts_for(articles, ["feed", "facts"])
         for article in articles:
             article.parts = parts.get(article.pk)
         return [article for article in articles if article.parts is not None]

@@ -4,31 +4,12 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from .models import Article, Section
+from .models import Article
 
 HEADLINE_GUIDANCE = 110
 DEK_GUIDANCE = 200
 
 WRITER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
-
-
-class OwnSectionsInlineMixin:
-    """An article inline whose `section` field offers only that article's own sections."""
-
-    section_empty_label = "---------"
-    section_help_text = ""
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        # A new article has no sections until it is saved.
-        section_field = formset.form.base_fields["section"]
-        section_field.queryset = (
-            Section.objects.filter(article=obj) if obj else Section.objects.none()
-        )
-        section_field.empty_label = self.section_empty_label
-        if self.section_help_text:
-            section_field.help_text = self.section_help_text
-        return formset
 
 
 class ArticleAdminForm(forms.ModelForm):

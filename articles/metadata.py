@@ -114,7 +114,7 @@ def article_facts(article):
     """What an article's page metadata says about it, as JSON with site-relative URLs.
 
     Taken from an article fetched with for_listing().with_body(), and stored with its
-    rendered parts (articles/rendering.py): the page adds its host and nothing else.
+    rendered parts (articles/delivery/rendered.py): the page adds its host and nothing else.
     """
     image = article.lead_image
     social = image.rendition("social") if image else None

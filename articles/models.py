@@ -1,7 +1,6 @@
 from datetime import timedelta
 from functools import lru_cache
 
-import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -12,8 +11,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from .images import MISSING_ALT_TEXT, Figure, Image, renditions_of
-from .markdown import render_markdown
+# Models of the app's packages are imported here, so Django registers them with the app.
+from .delivery.models import ContentVersion, RenderedArticle  # noqa: F401
+from .parts import Byline, Correction, Figure, MoreOnLink, Quote, Section  # noqa: F401
+from .photos.models import MISSING_ALT_TEXT, Image, Rendition, renditions_of  # noqa: F401
 
 # First path segments the site uses itself; a category slug equal to one of
 # them would make its articles unreachable.
@@ -30,7 +31,7 @@ RESERVED_CATEGORY_SLUGS = {
 }
 
 
-# Derived at save time by articles/search.py.
+# Derived when the article changes by articles/search.py.
 SEARCH_DOCUMENT_FIELDS = ["search_tags", "search_body", "search_vector"]
 
 
@@ -171,8 +172,16 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def showing_image(self, image, *, as_portrait=True):
+        """Articles that show `image`: as their lead, in a figure, or (unless `as_portrait`
+        is false) as the portrait beside a byline."""
+        shown = Q(lead_image=image) | Q(figures__image=image)
+        if as_portrait:
+            shown |= Q(bylines__author__portrait=image)
+        return self.filter(shown).distinct()
+
     def with_parts(self, *names, fields=("published_at",)):
-        """Articles with the named parts stored by articles/rendering.py and only `fields`
+        """Articles with the named parts stored by articles/delivery/rendered.py and only `fields`
         of their own: loading every column costs more than the query itself."""
         return self.select_related("rendered").only(
             *fields,
@@ -381,218 +390,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
-
-
-class Byline(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_author_once"),
-        ]
-        indexes = [models.Index(fields=["author", "article"], name="byline_author_idx")]
-
-    def __str__(self):
-        return f"{self.author} on {self.article}"
-
-
-class Section(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
-    position = models.PositiveIntegerField(default=0)
-    subheading = models.CharField(
-        max_length=200, blank=True, help_text="Optional. Shown as a subheading above the text."
-    )
-    body = models.TextField(
-        blank=True,
-        help_text="Markdown: blank lines between paragraphs, *emphasis*, **bold**, "
-        "[link text](https://…), “- ” for lists, “> ” for block quotes.",
-    )
-    body_html = models.TextField(blank=True, editable=False)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return self.subheading or f"Section {self.position}"
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
-
-
-class Quote(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
-    section = models.ForeignKey(
-        Section,
-        on_delete=models.CASCADE,
-        related_name="quotes",
-        null=True,
-        blank=True,
-        help_text="The section where it shows as a pull quote; empty for the lead quote.",
-    )
-    position = models.PositiveIntegerField(default=0)
-    text = models.TextField(help_text="The quoted words, without quotation marks.")
-    speaker = models.CharField(max_length=200)
-    speaker_role = models.CharField(
-        max_length=200, blank=True, help_text="E.g. “NASA administrator”."
-    )
-    source_name = models.CharField(
-        max_length=200, blank=True, help_text="Where it was said or published."
-    )
-    source_url = models.URLField(blank=True, max_length=500)
-    said_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["position", "id"]
-        indexes = [
-            # An article's lead quotes (section IS NULL): without it SQLite reads every
-            # lead quote of the site through the section index.
-            models.Index(fields=["article", "section"], name="quote_article_section_idx"),
-        ]
-
-    def __str__(self):
-        return f"{self.speaker}: {self.text[:60]}"
-
-    def clean(self):
-        if self.section_id and self.article_id and self.section.article_id != self.article_id:
-            raise ValidationError({"section": "Choose a section of this article."})
-
-
-class MoreOnLink(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="more_on_links")
-    position = models.PositiveIntegerField(default=0)
-    topic = models.CharField(
-        max_length=100, help_text="Shown as “More on {topic}: …”, e.g. “the ISS”."
-    )
-    target = models.ForeignKey(
-        Article,
-        on_delete=models.CASCADE,
-        related_name="inbound_more_on_links",
-        null=True,
-        blank=True,
-        help_text="An article of this site; its current headline is the link text. "
-        "Hidden while that article is not published.",
-    )
-    url = models.URLField("external URL", blank=True, max_length=500)
-    title = models.CharField(
-        max_length=200, blank=True, help_text="The link text of an external URL."
-    )
-
-    class Meta:
-        ordering = ["position", "id"]
-        constraints = [
-            models.CheckConstraint(
-                name="more_on_link_has_exactly_one_target",
-                condition=Q(target__isnull=False, url="", title="")
-                | Q(target__isnull=True, url__gt="", title__gt=""),
-                violation_error_message="Link either to an article of this site, "
-                "or to an external URL with its title; not both.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"More on {self.topic}: {self.link_title}"
-
-    @property
-    def link_title(self):
-        return self.target.headline if self.target_id else self.title
-
-    @property
-    def link_url(self):
-        return self.target.get_absolute_url() if self.target_id else self.url
-
-    def clean(self):
-        if self.target_id and (self.url or self.title):
-            raise ValidationError(
-                "Link either to an article of this site or to an external URL, not both: "
-                "clear the external URL and title, or the article."
-            )
-        if not self.target_id and not self.url:
-            raise ValidationError("Choose an article of this site, or enter an external URL.")
-        if self.url and not self.title:
-            raise ValidationError({"title": "Give the external link its title."})
-        if self.target_id and self.target_id == self.article_id:
-            raise ValidationError({"target": "An article can't link to itself."})
-
-
-class Correction(models.Model):
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        UPDATE = "update", "Update"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(
-        help_text="What was wrong and what is right now, or what changed in the story."
-    )
-    noted_at = models.DateTimeField(
-        default=timezone.now, help_text="When the article was corrected or updated."
-    )
-
-    class Meta:
-        ordering = ["noted_at", "id"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}, {self.noted_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # A correction is a change readers must be told about: it moves the
-        # article's "updated" time.
-        Article.objects.filter(pk=self.article_id, updated_at__lt=self.noted_at).update(
-            updated_at=self.noted_at
-        )
-
-
-class RenderedArticle(models.Model):
-    """An article's HTML and page facts, rendered when it or anything it shows changes.
-
-    Pages put these together instead of querying and rendering the article's parts on
-    every request (articles/rendering.py). A row is deleted in the same transaction as
-    any change it depends on, and rendered again when that transaction commits: readers
-    never see a stale one, and a page whose row is missing renders the article live.
-    """
-
-    article = models.OneToOneField(
-        Article, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
-    )
-    # Which templates, code and settings made it: after a release changes any of them,
-    # pages render live until `manage.py render_articles` has caught up.
-    template_key = models.CharField(max_length=32)
-    # The publication time of a scheduled More-on target that this body leaves out.
-    expires_at = models.DateTimeField(null=True, blank=True)
-    card = models.TextField()
-    lead_card = models.TextField()
-    body = models.TextField()
-    tags = models.TextField()
-    feed = models.TextField()
-    # What the page's metadata and the feeds say about it, with site-relative URLs.
-    facts = models.JSONField()
-    rendered_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self):
-        return f"Rendered {self.article_id}"
-
-
-class ContentVersion(models.Model):
-    """One row: when anything readers can see last changed (HTTP validators, caches)."""
-
-    changed_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"Content changed at {self.changed_at:%Y-%m-%d %H:%M:%S}"
-
-
-# Revisions record an article with everything edited on its page. The lock
-# token is left out: restoring a revision must never move it backwards. The
-# search document is left out too: it is derived again after a restore.
-for child in (Byline, Section, Quote, MoreOnLink, Correction, Figure):
-    reversion.register(child)
-reversion.register(
-    Article,
-    follow=["bylines", "sections", "quotes", "more_on_links", "corrections", "figures"],
-    exclude=["version", *SEARCH_DOCUMENT_FIELDS],
-)

@@ -1,9 +1,10 @@
 """Reader-facing site search: PostgreSQL full-text search, or SQLite FTS5, behind `search()`.
 
 Each article's search document (headline, tags, dek, and the plain text of its sections
-and quotes) is derived when any of them changes, once per article per transaction, and
-stored; a search only reads it. Results always start from Article.objects.published(), so
-the index may hold drafts and scheduled articles without readers ever seeing them.
+and quotes) is derived when any of them changes, once per article per transaction
+(articles/delivery/changes.py), and stored; a search only reads it. Results always start
+from Article.objects.published(), so the index may hold drafts and scheduled articles
+without readers ever seeing them.
 """
 
 import html
@@ -13,13 +14,10 @@ import unicodedata
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
-from taggit.models import Tag, TaggedItem
 
-from .freshness import mark_content_changed
-from .models import SEARCH_DOCUMENT_FIELDS, Article, Quote, Section
+from .models import SEARCH_DOCUMENT_FIELDS, Article
 
 MAX_QUERY_LENGTH = 200
 
@@ -153,9 +151,6 @@ def refresh(article_ids):
             article.search_body = _plain_text(article)
         Article.objects.bulk_update(articles, ["search_tags", "search_body"])
         index_documents(ids)
-        # The index changes after the edit's own commit: move the validators again
-        # so no search page cached in between outlives it.
-        mark_content_changed()
 
 
 def index_documents(ids):
@@ -216,67 +211,3 @@ def plain_text(sections, quotes):
 
 def _quote_text(quote):
     return " ".join(filter(None, [quote.text, "—", quote.speaker, quote.speaker_role]))
-
-
-# Keeping the documents current: every write path (admin, shell, load_demo, revision
-# restores) saves through the ORM and sends these signals.
-
-
-def schedule_refresh(article_id):
-    """Refresh the article's search document when the current transaction commits.
-
-    Each call registers a callback; the first to run refreshes every pending article
-    and the others find nothing left, so an article is refreshed once per commit. Ids
-    left over from a rolled-back transaction are refreshed with the next commit, which
-    is harmless: a refresh only rereads what is saved.
-    """
-    _pending_ids().add(article_id)
-    # Robust: the edit is committed by now; a failure is logged, and
-    # `manage.py rebuild_search_index` repairs the index.
-    transaction.on_commit(_refresh_pending, robust=True)
-
-
-def _pending_ids():
-    # Kept on the thread's own connection, whose transaction the ids belong to.
-    wrapper = transaction.get_connection()
-    if not hasattr(wrapper, "search_refresh_pending"):
-        wrapper.search_refresh_pending = set()
-    return wrapper.search_refresh_pending
-
-
-def _refresh_pending():
-    pending = _pending_ids()
-    ids = set(pending)
-    pending.clear()
-    refresh(ids)
-
-
-def _article_changed(sender, instance, **kwargs):
-    schedule_refresh(instance.pk)
-
-
-def _part_changed(sender, instance, **kwargs):
-    schedule_refresh(instance.article_id)
-
-
-def _tags_changed(sender, instance, action, **kwargs):
-    if isinstance(instance, Article) and action in ("post_add", "post_remove", "post_clear"):
-        schedule_refresh(instance.pk)
-
-
-def _tag_changed(sender, instance, created=False, **kwargs):
-    if not created:
-        for article_id in Article.objects.filter(tags=instance).values_list("pk", flat=True):
-            schedule_refresh(article_id)
-
-
-for model, receiver in [
-    (Article, _article_changed),
-    (Section, _part_changed),
-    (Quote, _part_changed),
-]:
-    post_save.connect(receiver, sender=model, dispatch_uid=f"search-save-{model.__name__}")
-    post_delete.connect(receiver, sender=model, dispatch_uid=f"search-delete-{model.__name__}")
-m2m_changed.connect(_tags_changed, sender=TaggedItem, dispatch_uid="search-tags")
-post_save.connect(_tag_changed, sender=Tag, dispatch_uid="search-tag-renamed")
-pre_delete.connect(_tag_changed, sender=Tag, dispatch_uid="search-tag-deleted")

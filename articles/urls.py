@@ -2,7 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
 from . import feeds, sitemaps, views
-from .freshness import public_page
+from .delivery.validators import public_page
 
 app_name = "articles"
 

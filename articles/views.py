@@ -9,8 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import metadata, preview, rendering, search
-from .freshness import public_page
+from . import metadata, preview, search
+from .delivery import rendered
+from .delivery.validators import public_page
 from .models import Article, Author, Category, SlugRedirect
 from .pagination import UncountedPaginator
 
@@ -37,7 +38,7 @@ class CardListMixin(PublishedArticlesMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = list(context["article_list"])
-        cards = rendering.parts_for(articles, ["card", "lead_card"])
+        cards = rendered.parts_for(articles, ["card", "lead_card"])
         # An article deleted meanwhile is left out (parts_for says why).
         shown = [article.pk for article in articles if article.pk in cards]
         context["article_parts"] = [cards[pk] for pk in shown]
@@ -133,7 +134,7 @@ PAGE_FIELDS = ["headline", "slug", "category", "category__name", "category__slug
 
 class ArticleDetailView(PublishedArticlesMixin, DetailView):
     def get_queryset(self):
-        # The page is the article's stored parts (articles/rendering.py) in the site's shell.
+        # The page is the article's stored parts (delivery/rendered.py) in the site's shell.
         return (
             super()
             .get_queryset()
@@ -163,7 +164,7 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        found = rendering.parts_for([self.object], ["body", "tags", "facts"])
+        found = rendered.parts_for([self.object], ["body", "tags", "facts"])
         if self.object.pk not in found:
             raise Http404("The article was deleted.")
         parts = context["parts"] = found[self.object.pk]
@@ -210,30 +211,6 @@ class ArticleSearchView(ListView):
         return meta
 
 
-def render_preview(request, article_pk, *, share_link=None):
-    """The article exactly as readers will see it, marked so nobody indexes it."""
-    article = get_object_or_404(Article.objects.for_listing().with_body(), pk=article_pk)
-    # Rendered now, never stored: a preview shows what is saved at this moment.
-    parts = rendering.render(article)
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "object": article,
-            "parts": parts,
-            "is_preview": True,
-            "share_url": request.build_absolute_uri(article.get_absolute_url()),
-            "preview_share_link": share_link,
-            "page_meta": metadata.for_article(request, parts.facts, robots="noindex, nofollow"),
-        },
-    )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    # The token is in this page's URL: never let it leak to other sites.
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 @never_cache
 def article_preview(request, token):
     """A shared preview link: works without signing in until it expires."""
@@ -243,4 +220,4 @@ def article_preview(request, token):
         return render(request, "articles/preview_expired.html", status=410)
     except signing.BadSignature as error:
         raise Http404("Not a valid preview link.") from error
-    return render_preview(request, article_pk)
+    return preview.render_preview(request, article_pk)

@@ -33,6 +33,9 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    # First: its ready() registers the article's revisions before the admin's autodiscovery
+    # would register them its own way (articles/apps.py).
+    "articles",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,14 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "reversion",
-    "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, authentication and CSRF: a stored page skips them all.
-    "articles.page_cache.PageCacheMiddleware",
+    "articles.delivery.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,20 +162,20 @@ PUBLIC_CACHE_SECONDS = int(os.environ.get("NEWSROOM_CACHE_SECONDS", "60"))
 # templates are fetched even where no content changed.
 NEWSROOM_RELEASE = os.environ.get("NEWSROOM_RELEASE", "")
 
-# Whole public pages for anonymous readers (articles/page_cache.py), and anything else
+# Whole public pages for anonymous readers (articles/delivery/page_cache.py), and anything else
 # cached: in each process's memory by default; in Redis, shared by every worker and
 # host, when REDIS_URL is set (redis://host:6379/0).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis backend, reusing its clients (articles/cache.py says why).
-            "BACKEND": "articles.cache.RedisCache",
+            # Django's Redis backend, reusing its clients (articles/delivery/redis_cache.py).
+            "BACKEND": "articles.delivery.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
         },
-        # The pages each worker served last, in front of Redis while it hears of every
-        # change from PostgreSQL (articles/page_cache.py).
+        # The pages each worker served last, in front of Redis: a hot page needs no round
+        # trip (docs/caching.md).
         "local": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 500},
@@ -187,16 +189,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
-# On PostgreSQL each process LISTENs for content changes on one more connection, so it
-# needn't ask the database on every request whether the pages changed
-# (articles/notifications.py).
-NEWSROOM_LISTEN = os.environ.get("NEWSROOM_LISTEN", "1") != "0"
 NEWSROOM_PAGE_CACHE = os.environ.get("NEWSROOM_PAGE_CACHE", "1") != "0"
 NEWSROOM_PAGE_CACHE_ALIAS = "default"
 # The longest a stored page is served; a change ends it at once.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
-# `make bench` only: a file whose bytes /bench/ceiling/ returns (articles/benchmark.py).
-NEWSROOM_BENCH_CEILING = os.environ.get("NEWSROOM_BENCH_CEILING", "")
 
 # How long a shared preview link works for a colleague who is not signed in.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60

@@ -14,9 +14,3 @@ urlpatterns = [
     *static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT),
     path("", include("articles.urls")),
 ]
-
-# `make bench` only: the ceiling it measures every page against (articles/benchmark.py).
-if settings.NEWSROOM_BENCH_CEILING:
-    from articles.benchmark import ceiling_view
-
-    urlpatterns.insert(0, path("bench/ceiling/", ceiling_view(settings.NEWSROOM_BENCH_CEILING)))

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from playwright.sync_api import sync_playwright
 
-from articles import notifications
+from articles.delivery import validators
 from articles.models import Article
 
 from .factories import UserFactory
@@ -21,14 +21,6 @@ def collected_static(tmp_path_factory):
         yield
 
 
-@pytest.fixture(scope="session", autouse=True)
-def listener_stops_before_the_test_database_goes(django_db_setup):
-    """On PostgreSQL pages start a listening connection, which would keep the test
-    database from being dropped."""
-    yield
-    notifications.stop_listening()
-
-
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
     """Run writes as a committed transaction does: on_commit callbacks included."""
@@ -37,12 +29,15 @@ def committed(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no stored pages: test databases are rolled back, caches aren't."""
+    """Each test starts with no stored pages and no remembered validators: test databases
+    are rolled back, caches and memories aren't."""
     for each in caches.all():
         each.clear()
+    validators.forget()
     yield
     for each in caches.all():
         each.clear()
+    validators.forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

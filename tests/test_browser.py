@@ -17,8 +17,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import expect
 
-from articles.images import Image
 from articles.models import Article
+from articles.photos.models import Image
 
 from . import image_files
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory, UserFactory

@@ -3,8 +3,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.images import Image, Rendition
 from articles.models import Article, Author, Category, MoreOnLink, Quote, Section
+from articles.photos.models import Image, Rendition
 
 pytestmark = pytest.mark.django_db
 

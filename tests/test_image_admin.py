@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.images import Image
 from articles.models import Article
+from articles.photos.models import Image
 
 from . import image_files
 from .factories import ArticleFactory, AuthorFactory, FigureFactory, ImageFactory, SectionFactory

@@ -17,8 +17,8 @@ from django.urls import reverse
 from PIL import Image as PILImage
 from PIL import ImageCms
 
-from articles.images import Image, Rendition
-from articles.renditions import SPECS
+from articles.photos.encoding import SPECS
+from articles.photos.models import Image, Rendition
 
 from . import image_files
 from .factories import (
@@ -256,7 +256,7 @@ def test_a_failed_rendition_leaves_nothing_behind(media_root, monkeypatch):
         raise OSError("encoder crashed")
         yield  # pragma: no cover
 
-    monkeypatch.setattr("articles.renditions.render", broken_encoder)
+    monkeypatch.setattr("articles.photos.encoding.encode_renditions", broken_encoder)
     with pytest.raises(OSError):
         ImageFactory()
     assert not Image.objects.exists()
@@ -304,9 +304,10 @@ def test_article_page_with_photos_runs_a_constant_number_of_queries(
     client, django_assert_max_num_queries
 ):
     article = article_with_photos()
-    # Rendered live, the page without photos runs 12 (test_views); photos add the lead
-    # image's, the figures' and the avatars' renditions: one query each, however many.
-    with django_assert_max_num_queries(15):
+    # Rendered and stored by this first reader, the page without photos runs 18
+    # (test_views); photos add the lead image's, the figures' and the avatars'
+    # renditions: one query each, however many.
+    with django_assert_max_num_queries(21):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("<picture") == 10
@@ -326,9 +327,9 @@ def test_list_pages_with_photos_run_a_constant_number_of_queries(
             tags=["ISS", "NASA"],
             lead_image=images[index % len(images)],
         )
-    # 7 without photos (test_views): one more for the cards' renditions, and one for the
-    # author's portrait on the author page.
-    with django_assert_max_num_queries(9 if url.startswith("/authors/") else 8):
+    # 17 without photos, rendered and stored by this first reader (test_views): one more
+    # for the cards' renditions, and one for the author's portrait on the author page.
+    with django_assert_max_num_queries(20 if url.startswith("/authors/") else 19):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="card__image"') >= 9

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from taggit.models import Tag
 
-from articles import search, seed
+from articles import search
+from articles.demo import seed
 from articles.feeds import LatestArticlesFeed, TagFeed
 from articles.models import Article, Author, Category
 
@@ -38,7 +39,7 @@ def site():
 
 
 def list_queries(site):
-    # The queries the list pages run: cards stored by articles/rendering.py.
+    # The queries the list pages run: cards stored by articles/rendered.py.
     listing = Article.objects.published().with_parts("card", "lead_card")
     return {
         "home": listing[:21],

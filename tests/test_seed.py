@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import search, seed
+from articles import search
+from articles.demo import seed
 from articles.models import Article, Author, Category, ContentVersion, MoreOnLink, Quote, Section
 
 from .factories import ArticleFactory, AuthorFactory

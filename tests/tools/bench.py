@@ -84,7 +84,7 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from articles import seed
+from articles.demo import seed
 from articles.models import Article
 
 host, ceiling_file = sys.argv[1], sys.argv[2]
@@ -178,7 +178,7 @@ class Server:
                 "--log-level=warning",
             ],
             cwd=PROJECT,
-            env=env,
+            env={**env, "DJANGO_SETTINGS_MODULE": "tests.tools.bench_settings"},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from articles.images import Image
+from articles.photos.models import Image
 
 
 class Command(BaseCommand):
     help = (
         "Make the renditions the library's images lack and drop outdated ones: after a new "
-        "spec or encoder setting (articles/renditions.py), or an import. Safe to repeat."
+        "spec or encoder setting (articles/photos/encoding.py), or an import. Safe to repeat."
     )
 
     def handle(self, *args, **options):

@@ -1,79 +1,13 @@
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from articles import demo
-from articles.models import Article, Author, Byline, Category, Image, MoreOnLink, Quote
+from articles.demo import loader
 
 
 class Command(BaseCommand):
     help = "Create or reset the demo content (the seed article and what it links to)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
-        category, _ = Category.objects.update_or_create(
-            slug=demo.CATEGORY["slug"], defaults=demo.CATEGORY
-        )
-        authors = {
-            data["slug"]: Author.objects.update_or_create(slug=data["slug"], defaults=data)[0]
-            for data in demo.AUTHORS
-        }
-        for data in demo.ARTICLES:
-            article = self._load_article(data, category, authors)
+        def report(article):
             self.stdout.write(f"Loaded “{article.headline}” at {article.get_absolute_url()}")
 
-    def _load_article(self, data, category, authors):
-        article, _ = Article.objects.update_or_create(
-            slug=data["slug"],
-            defaults={
-                "headline": data["headline"],
-                "dek": data["dek"],
-                "category": category,
-                "status": Article.Status.PUBLISHED,
-                "published_at": data["published_at"],
-                "lead_image": self._load_image(data.get("lead_image")),
-            },
-        )
-        # The demo owns these articles: their children are replaced, not merged.
-        article.bylines.all().delete()
-        article.sections.all().delete()
-        article.quotes.all().delete()
-        article.more_on_links.all().delete()
-        for position, slug in enumerate(data["authors"]):
-            Byline.objects.create(article=article, author=authors[slug], position=position)
-        article.tags.set(data["tags"])
-        for position, quote in enumerate(data["lead_quotes"]):
-            Quote.objects.create(article=article, position=position, **quote)
-        for position, section_data in enumerate(data["sections"]):
-            section = article.sections.create(
-                position=position,
-                subheading=section_data["subheading"],
-                body=section_data["body"],
-            )
-            for quote_position, quote in enumerate(section_data["quotes"]):
-                Quote.objects.create(
-                    article=article, section=section, position=quote_position, **quote
-                )
-        for position, link in enumerate(data["more_on_links"]):
-            MoreOnLink.objects.create(
-                article=article,
-                position=position,
-                topic=link["topic"],
-                target=Article.objects.get(slug=link["target"]),
-            )
-        # The demo story was published once and never updated.
-        Article.objects.filter(pk=article.pk).update(updated_at=data["published_at"])
-        return article
-
-    def _load_image(self, data):
-        """The demo illustration, drawn once; its text is restored on every run."""
-        if data is None:
-            return None
-        fields = {key: value for key, value in data.items() if key != "label"}
-        image = Image.objects.filter(title=data["title"]).first() or Image(**fields)
-        for key, value in fields.items():
-            setattr(image, key, value)
-        if not image.file or not image.file.storage.exists(image.file.name):
-            image.file = ContentFile(demo.illustration(data["label"]), name="soyuz-return.jpg")
-        image.save()
-        return image
+        loader.load(report)

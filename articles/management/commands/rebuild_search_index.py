@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from articles import search
+from articles.delivery import validators
 
 
 class Command(BaseCommand):
@@ -11,4 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = search.rebuild()
+        # Search pages cached before now may show what the rebuild changed.
+        validators.move_generation()
         self.stdout.write(f"Rebuilt the search index: {count} article(s).")

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import seed
+from articles.demo import seed
 
 
 class Command(BaseCommand):

@@ -1,13 +1,12 @@
-"""The photo library: images, their stored renditions, and figures placed in sections.
+"""The photo library: images and their stored renditions.
 
-These models live here rather than in models.py, which had passed the house limit of ~400
-lines; models.py imports them, so Django registers them with the articles app. Relations to
-the article models are named as strings, so this module never imports models.py at import
-time.
+The library knows nothing of articles: articles point at images (a lead image, a figure, a
+portrait), and ask which of them show an image (Article.objects.showing_image()).
+articles/models.py imports these models, so Django registers them with the articles app.
 
 An original is kept as uploaded under ``originals/`` (its camera metadata included, so it
 is never linked from public pages); everything readers get is a rendition under
-``renditions/``, made when the image is saved (articles/renditions.py does the Pillow work).
+``renditions/``, made when the image is saved (encoding.py does the Pillow work).
 """
 
 import logging
@@ -16,18 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.text import slugify
 
-from . import renditions
-from .renditions import MIME_TYPES, SPECS
+from . import encoding
+from .encoding import MIME_TYPES, SPECS
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +48,7 @@ def validate_image_upload(file):
     # A stored original was checked when it was uploaded.
     if getattr(file, "_committed", False):
         return
-    renditions.inspect_upload(file)
+    encoding.inspect_upload(file)
 
 
 def renditions_of(*specs):
@@ -154,46 +152,23 @@ class Image(models.Model):
         """Read a new upload's size and give it its format's extension; return the old name."""
         if not self.file or self.file._committed:
             return None
-        image_format, self.width, self.height = renditions.inspect_upload(self.file)
+        image_format, self.width, self.height = encoding.inspect_upload(self.file)
         stem = Path(self.file.name).stem
-        self.file.name = f"{stem}.{renditions.UPLOAD_FORMATS[image_format]}"
+        self.file.name = f"{stem}.{encoding.UPLOAD_FORMATS[image_format]}"
         if self.pk is None:
             return ""
         return Image.objects.filter(pk=self.pk).values_list("file", flat=True).first() or ""
 
-    def clean(self):
-        if self.pk and not self.alt_text.strip():
-            in_use = self.published_articles()
-            if in_use:
-                raise ValidationError(
-                    {
-                        "alt_text": "Published articles show this image, so it needs alt text: "
-                        + ", ".join(f"“{article}”" for article in in_use[:3])
-                        + "."
-                    }
-                )
-
-    def published_articles(self):
-        """Published or scheduled articles that show this image (lead or figure)."""
-        from .models import Article  # models.py imports this module
-
-        return list(
-            Article.objects.filter(status=Article.Status.PUBLISHED)
-            .filter(Q(lead_image=self) | Q(figures__image=self))
-            .distinct()
-            .order_by("headline")
-        )
-
     def source_key(self, spec):
-        return renditions.source_key(spec, self.file.name, self.focal_x, self.focal_y)
+        return encoding.source_key(spec, self.file.name, self.focal_x, self.focal_y)
 
     def make_renditions(self):
         """Make the renditions this image lacks, drop those made from an older crop; idempotent."""
         wanted = {
             (spec.name, image_format, width, height, self.source_key(spec))
             for spec in SPECS.values()
-            for width, height in renditions.planned_sizes(spec, self.width, self.height)
-            for image_format in renditions.writable_formats(spec)
+            for width, height in encoding.planned_sizes(spec, self.width, self.height)
+            for image_format in encoding.writable_formats(spec)
         }
         existing = {rendition.identity: rendition for rendition in self.renditions.all()}
         stale = [rendition for identity, rendition in existing.items() if identity not in wanted]
@@ -210,14 +185,14 @@ class Image(models.Model):
         storage = Rendition._meta.get_field("file").storage
         # Made from the stored original, exactly what later saves will read.
         with self.file.storage.open(self.file.name, "rb") as original:
-            source = renditions.open_original(original)
+            source = encoding.open_original(original)
         written, rows = [], []
         try:
             for spec in specs:
                 key = self.source_key(spec)
                 # A spec with anything missing is remade whole: its sizes come as a set.
                 Rendition.objects.filter(image=self, spec=spec.name).delete()
-                for image_format, width, height, data in renditions.render(
+                for image_format, width, height, data in encoding.encode_renditions(
                     source, spec, self.focal_x, self.focal_y
                 ):
                     name = self._rendition_name(spec, width, image_format, key)
@@ -244,7 +219,7 @@ class Image(models.Model):
 
     def _rendition_name(self, spec, width, image_format, key):
         stem = slugify(self.title)[:50].strip("-") or "image"
-        extension = renditions.EXTENSIONS[image_format]
+        extension = encoding.EXTENSIONS[image_format]
         return f"renditions/{self.pk}/{stem}-{spec.name}-{width}w-{key}.{extension}"
 
     def renditions_for(self, spec_name):
@@ -356,40 +331,6 @@ class Rendition(models.Model):
     @property
     def mime_type(self):
         return MIME_TYPES[self.format]
-
-
-class Figure(models.Model):
-    """An image placed in one of the article's sections, shown after its text."""
-
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="figures"
-    )
-    section = models.ForeignKey(
-        "articles.Section",
-        on_delete=models.CASCADE,
-        related_name="figures",
-        help_text="The section it is shown in, after the text.",
-    )
-    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="figures")
-    caption = models.TextField(
-        blank=True,
-        help_text="Shown under the image. Empty: the image's own caption from the library.",
-    )
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return f"Figure {self.position + 1}"
-
-    def clean(self):
-        if self.section_id and self.article_id and self.section.article_id != self.article_id:
-            raise ValidationError({"section": "Choose a section of this article."})
-
-    @property
-    def shown_caption(self):
-        return self.caption or self.image.caption
 
 
 def delete_file_on_commit(storage, name):

@@ -1,7 +1,7 @@
 """Realistic articles in bulk, for load tests and for trying the site at scale.
 
 `manage.py seed_articles --count N` builds N published articles from the demo article's
-sections and quotes (articles/demo.py), with generated headlines and deks, publication
+sections and quotes (reference.py), with generated headlines and deks, publication
 times over five years, categories, 2–5 tags from a vocabulary of about 300, bylines,
 More-on links and search documents, written with bulk inserts in batches.
 
@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from . import demo, rendering, search
-from .freshness import mark_content_changed
-from .markdown import render_markdown
-from .models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+from .. import search
+from ..delivery import changes, rendered, validators
+from ..markdown import render_markdown
+from ..models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+from . import reference
 
 SEED_SUFFIX = "-seed"
 ARTICLE_SLUG = re.compile(r"-seed-(\d+)$")
@@ -140,7 +141,7 @@ class Seeder:
         self.authors = self._authors()
         self.tags = self._tags()
         self.tags_by_name = dict(zip(TAG_NAMES, self.tags, strict=True))
-        self.bodies = [self._body(data) for data in demo.ARTICLES]
+        self.bodies = [self._body(data) for data in reference.ARTICLES]
         self.next_number = self._next_number()
         self.content_type = ContentType.objects.get_for_model(Article)
         ids = []
@@ -148,7 +149,7 @@ class Seeder:
             with transaction.atomic():
                 ids += self._create_batch(min(self.batch_size, count - start), ids)
             self.progress(len(ids), count)
-        mark_content_changed()
+        validators.move_generation()
         refresh_statistics()
         return ids
 
@@ -227,7 +228,7 @@ class Seeder:
         Article.objects.filter(pk__in=ids).update(updated_at=F("published_at"))
         self._create_children(articles, plans, earlier_ids + ids)
         search.index_documents(ids)
-        rendering.store(ids)
+        rendered.store(ids)
         return ids
 
     def _plan(self):
@@ -357,17 +358,18 @@ def clear(batch_size=500):
         Tag.objects.filter(slug__endswith=SEED_SUFFIX, name__in=TAG_NAMES).filter(
             taggit_taggeditem_items__isnull=True
         ).delete()
-        mark_content_changed()
+        # Moves the validators once this commits, and renders the linking articles again.
+        changes.articles_changed([])
     return len(ids)
 
 
 def _delete_articles(ids):
-    # Plain DELETEs: the ORM would send signals (a timestamp update, a search refresh)
-    # for every row. The caller marks the change once; search is refreshed per batch.
+    # Plain DELETEs: the ORM would send the change map's signals for every row. The
+    # caller notes the change once; search is refreshed per batch.
     content_type = ContentType.objects.get_for_model(Article)
     # Real articles whose More-on links point here lose them: render them again.
     linking = MoreOnLink.objects.filter(target_id__in=ids).exclude(article_id__in=ids)
-    rendering.invalidate(list(linking.values_list("article_id", flat=True)))
+    changes.articles_changed(list(linking.values_list("article_id", flat=True)))
     TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)._raw_delete(
         connection.alias
     )

@@ -4,7 +4,7 @@ Each *spec* is one use of an image on the site: an article's lead, a listing car
 card, a figure in the text, an author's avatar. A spec names the shape the image is cropped to
 around its focal point, the widths browsers choose from (srcset) and the formats (AVIF and
 WebP, with a JPEG fallback). Renditions are made when an image is saved and stored
-(articles/images.py); reader requests only read them.
+(models.py); reader requests only read them.
 
 This module knows Pillow and nothing of the database: it checks uploads and turns an
 original into encoded bytes.
@@ -236,7 +236,7 @@ def _to_srgb(image):
     return image.convert("RGB")
 
 
-def render(image, spec, focal_x, focal_y):
+def encode_renditions(image, spec, focal_x, focal_y):
     """Encode a spec's renditions of an opened original: yields (format, width, height, bytes)."""
     cropped = image.crop(crop_box(*image.size, spec.ratio, focal_x, focal_y))
     for width, height in planned_sizes(spec, *image.size):

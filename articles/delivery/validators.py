@@ -1,100 +1,93 @@
 """How fresh the public site is: HTTP validators (ETag, Last-Modified) and Cache-Control.
 
-Any change readers could see (an article, its parts, a category, an author, a tag)
-moves one site-wide timestamp. Time moves the site too: a scheduled article goes
-live without anybody saving, so the newest visible publication time counts as well.
+Two things move the validators. A committed change to anything readers can see moves the
+content clock (ContentVersion), once per transaction (changes.py); and time moves the
+site, since a scheduled article goes live without anybody saving, so the newest visible
+publication time counts too. The ETag is also the page cache's generation.
+
+Each process trusts the validators it read for at most TRUST_SECONDS, or until the next
+scheduled article is due, or until this process itself commits a change: so a change
+reaches every reader within that bound (docs/caching.md).
 """
 
 import datetime
 import hashlib
+import threading
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Subquery
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
-from taggit.models import Tag, TaggedItem
 
-from . import notifications
-from .models import (
-    Article,
-    Author,
-    Byline,
-    Category,
-    ContentVersion,
-    Correction,
-    Figure,
-    Image,
-    MoreOnLink,
-    Quote,
-    Section,
-    published_condition,
-    scheduled_condition,
-)
+from ..models import Article, published_condition, scheduled_condition
+from .models import ContentVersion
 
-TRACKED_MODELS = [
-    Article,
-    Author,
-    Byline,
-    Category,
-    Correction,
-    Figure,
-    # A new caption, credit or focal point shows on every page that has the image.
-    Image,
-    MoreOnLink,
-    Quote,
-    Section,
-    Tag,
-    TaggedItem,
-]
+# How long a process answers from the validators it read last instead of asking again.
+TRUST_SECONDS = 1.0
 
 
-# Sent whenever the site's content changes, inside the writer's transaction
-# (articles/page_cache.py moves its generation when that commits).
-site_content_changed = Signal()
+class _Remembered(threading.local):
+    """The validators one thread read last: (etag, last_modified), when, and until when.
+
+    Per thread, so a gthread worker's threads never share a half-written value; each
+    thread asks at most once per TRUST_SECONDS.
+    """
+
+    value = None
+    read_at = 0.0
+    next_due = None
+    # Moves when this process commits a change, so its own readers see it at once.
+    epoch = 0
 
 
-def mark_content_changed():
-    ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": timezone.now()})
-    notifications.content_changed()
-    site_content_changed.send(sender=ContentVersion)
+_remembered = _Remembered()
+_epoch = {"current": 0}
 
 
-def content_changed(sender, **kwargs):
-    # Inside the writer's transaction, so readers see the new time exactly when
-    # they can see the change itself.
-    mark_content_changed()
+def move_generation():
+    """Mark the content changed: every page's validators move. Run after a commit."""
+    now = timezone.now()
+    if not ContentVersion.objects.filter(pk=1).update(changed_at=now):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"changed_at": now})
+    _epoch["current"] += 1
 
 
-for model in TRACKED_MODELS:
-    post_save.connect(content_changed, sender=model, dispatch_uid=f"freshness-save-{model}")
-    post_delete.connect(content_changed, sender=model, dispatch_uid=f"freshness-delete-{model}")
-
-
-def public_validators():
-    """The (etag, last_modified) pair of every public page: one query, or none while this
-    process listens for changes (articles/notifications.py)."""
-    listener = notifications.listener()
-    if listener is not None:
-        remembered = listener.recall()
-        if remembered is not None:
-            return remembered
-        epoch = listener.epoch
+def public_validators(*, fresh=False):
+    """The (etag, last_modified) pair of every public page: one query, or none when this
+    thread read them less than TRUST_SECONDS ago."""
+    remembered = _remembered
+    epoch = _epoch["current"]
+    if not fresh and remembered.value is not None and _still_good(remembered, epoch):
+        return remembered.value
     row = _read_moments()
     changed_at, newest, next_due = row or (None, None, None)
     moments = [moment for moment in (changed_at, newest) if moment is not None]
     last_modified = int(max(moments).timestamp()) if moments else None
     fingerprint = "|".join([settings.NEWSROOM_RELEASE, *(moment.isoformat() for moment in moments)])
     etag = '"' + hashlib.blake2b(fingerprint.encode(), digest_size=12).hexdigest() + '"'
-    # What a reader sees inside a transaction may still roll back, and no notice says so.
-    if listener is not None and row is not None and not connection.in_atomic_block:
-        # Good until a change, or until the next scheduled article goes live.
-        listener.remember(epoch, (etag, last_modified), valid_until=next_due)
+    # What is read inside a transaction may still roll back.
+    if row is not None and not connection.in_atomic_block:
+        remembered.value = (etag, last_modified)
+        remembered.read_at = time.monotonic()
+        remembered.next_due = next_due
+        remembered.epoch = epoch
     return etag, last_modified
+
+
+def _still_good(remembered, epoch):
+    if remembered.epoch != epoch or time.monotonic() - remembered.read_at >= TRUST_SECONDS:
+        return False
+    return remembered.next_due is None or timezone.now() < remembered.next_due
+
+
+def forget():
+    """Ask the database next time (tests that change the clock, or the content behind
+    this process's back)."""
+    _epoch["current"] += 1
 
 
 # Stands for "now" in the compiled query; replaced by the time of each run.
@@ -106,8 +99,8 @@ def _read_moments():
     them None; or None when the database has no content-changed row.
 
     Building and compiling this ORM query costs twenty times running it (0.5 ms against
-    25 µs on SQLite), and every public request runs it, page cache hits included: it is
-    compiled once per connection, from the one published() rule, and run with the time.
+    25 µs on SQLite): it is compiled once per connection, from the one published() rule,
+    and run with the time.
     """
     compiled = getattr(connection, "newsroom_validators_query", None)
     if compiled is None:
@@ -150,6 +143,11 @@ def _compile_validators_query():
     return sql, params, connection.ops.get_db_converters(column), column
 
 
+def is_signed_in(request):
+    """Whether the request carries a session: an editor, who must see their own changes."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 def public_page(view):
     """Serve 304s to clients and CDNs that have the current page, and let them cache it."""
 
@@ -158,14 +156,16 @@ def public_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         # The page cache may have read them already for this request.
-        validators = getattr(request, "public_validators", None) or public_validators()
-        # The navigation (articles/context_processors.py) is remembered under them.
+        validators = getattr(request, "public_validators", None) or public_validators(
+            fresh=is_signed_in(request)
+        )
+        # The navigation (navigation.py) is remembered under them.
         request.public_validators = validators
         etag, last_modified = validators
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
             response = view(request, *args, **kwargs)
-            # The page cache (articles/page_cache.py) stores only what this decorator served.
+            # The page cache (page_cache.py) stores only what this decorator served.
             response.is_public_page = True
         if response.status_code in (200, 304):
             response.headers.setdefault("ETag", etag)

@@ -1,21 +1,17 @@
-"""The photo library's admin: thumbnails, search, where each image is used, the focal point.
+"""The photo library's admin: upload, thumbnails, search, alt text, the focal point.
 
-Kept apart from admin.py (the article admin), which had reached the house limit of ~400
-lines; admin.py imports it, so the admin registers it.
+Nothing here knows of articles: articles/admin.py registers a subclass that adds where
+each image is used.
 """
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.forms.models import BaseInlineFormSet
 from django.http import Http404, JsonResponse
-from django.urls import path, reverse
-from django.utils.html import format_html, format_html_join
+from django.urls import path
+from django.utils.html import format_html
 
-from .forms import OwnSectionsInlineMixin
-from .images import MISSING_ALT_TEXT, Figure, Image
-from .models import Article
+from .models import MISSING_ALT_TEXT, Image
 
 UPLOAD_TYPES = "image/jpeg,image/png,image/webp,image/avif,image/gif"
 
@@ -81,7 +77,6 @@ class ImageAdminForm(forms.ModelForm):
         }
 
 
-@admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
@@ -89,18 +84,17 @@ class ImageAdmin(admin.ModelAdmin):
         "title",
         "credit",
         "size_display",
-        "usage_count",
         "has_alt_text",
         "uploaded_at",
     ]
     list_display_links = ["thumbnail_display", "title"]
     list_filter = [AltTextFilter, "uploaded_at"]
     search_fields = ["title", "alt_text", "caption", "credit", "source"]
-    readonly_fields = ["focal_point", "used_in", "size_display", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["focal_point", "size_display", "uploaded_by", "uploaded_at"]
     fieldsets = [
         (None, {"fields": ["file", "title", "alt_text", "caption", "credit", "source"]}),
         ("Focal point", {"fields": ["focal_point", "focal_x", "focal_y"]}),
-        ("Use", {"fields": ["used_in", "size_display", "uploaded_by", "uploaded_at"]}),
+        ("Use", {"fields": ["size_display", "uploaded_by", "uploaded_at"]}),
     ]
     date_hierarchy = "uploaded_at"
 
@@ -109,19 +103,7 @@ class ImageAdmin(admin.ModelAdmin):
         js = ["js/admin-focal-point.js"]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_thumbnails()
-            .select_related("uploaded_by")
-            .annotate(
-                usage=Count("lead_articles", distinct=True)
-                + Count("figures__article", distinct=True)
-                + Count("portrait_of", distinct=True)
-            )
-            # Meta.ordering doesn't apply to a grouped query; the chooser pages through it.
-            .order_by(*Image._meta.ordering)
-        )
+        return super().get_queryset(request).with_thumbnails().select_related("uploaded_by")
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -152,10 +134,6 @@ class ImageAdmin(admin.ModelAdmin):
     def size_display(self, image):
         return f"{image.width} × {image.height} px" if image.pk else "—"
 
-    @admin.display(description="used", ordering="usage")
-    def usage_count(self, image):
-        return image.usage
-
     @admin.display(description="alt text", boolean=True)
     def has_alt_text(self, image):
         return bool(image.alt_text)
@@ -184,62 +162,3 @@ class ImageAdmin(admin.ModelAdmin):
             if picture
             else "Choose a file: the picture appears here, then click where crops should centre.",
         )
-
-    @admin.display(description="used in")
-    def used_in(self, image):
-        if not image.pk:
-            return "—"
-        articles = (
-            Article.objects.filter(Q(lead_image=image) | Q(figures__image=image))
-            .distinct()
-            .order_by("-updated_at")
-        )
-        rows = [
-            (
-                reverse("admin:articles_article_change", args=[article.pk]),
-                article.headline,
-                "lead image" if article.lead_image_id == image.pk else "figure",
-                article.status_label,
-            )
-            for article in articles
-        ]
-        rows += [
-            (reverse("admin:articles_author_change", args=[author.pk]), author.name, "portrait", "")
-            for author in image.portrait_of.all()
-        ]
-        if not rows:
-            return "Not used yet."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> <small>({}{})</small></li>',
-                ((url, name, use, f", {state}" if state else "") for url, name, use, state in rows),
-            ),
-        )
-
-
-class FigureFormSet(BaseInlineFormSet):
-    """Figures of a published article need alt text, as its lead image does."""
-
-    def clean(self):
-        super().clean()
-        if self.instance.status != Article.Status.PUBLISHED:
-            return
-        for form in self.forms:
-            image = getattr(form, "cleaned_data", {}).get("image")
-            if image and not form.cleaned_data.get("DELETE") and not image.alt_text:
-                form.add_error(
-                    "image", forms.ValidationError(MISSING_ALT_TEXT, params={"image": image})
-                )
-
-
-class FigureInline(OwnSectionsInlineMixin, admin.StackedInline):
-    model = Figure
-    formset = FigureFormSet
-    fields = [("section", "position"), "image", "caption"]
-    autocomplete_fields = ["image"]
-    extra = 0
-    verbose_name = "figure (a photo in a section)"
-    verbose_name_plural = "figures (photos in sections)"
-    section_help_text = "Shown after the section's text. Save a new article first."
