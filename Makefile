@@ -75,11 +75,11 @@ test-postgres: $(VENV)/.requirements-dev browser tools
 	.ci/with-postgres $(BIN)/pytest
 
 # The page cache's tests against a throwaway Redis server on 127.0.0.1 (`make test` uses
-# each process's own memory): on SQLite, then on PostgreSQL, where workers also keep the
-# pages they served in front of Redis.
+# each process's own memory), with each worker's pages kept in front of it: on SQLite,
+# then on PostgreSQL.
 test-redis: $(VENV)/.requirements-dev
-	.ci/with-redis $(BIN)/pytest tests/test_page_cache.py
-	.ci/with-postgres .ci/with-redis $(BIN)/pytest tests/test_page_cache.py tests/test_notifications.py
+	.ci/with-redis $(BIN)/pytest tests/test_page_cache.py tests/test_generation.py
+	.ci/with-postgres .ci/with-redis $(BIN)/pytest tests/test_page_cache.py tests/test_generation.py
 
 # Requests per second of every public page against a bare-view ceiling, served as
 # production serves them (README, "Performance"): `make bench ARTICLES=1000,100000`,
