@@ -4,7 +4,8 @@ Each article's search document (headline, tags, dek, and the plain text of its s
 and quotes) is derived when any of them changes, once per article per transaction
 (articles/delivery/changes.py), and stored; a search only reads it. Results always start
 from Article.objects.published(), so the index may hold drafts and scheduled articles
-without readers ever seeing them.
+without readers ever seeing them. Only the newest CANDIDATES matches are ranked, paged and
+counted, so a search costs the same at 1,000 articles as at 100,000.
 """
 
 import html
@@ -12,14 +13,24 @@ import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
 from .models import SEARCH_DOCUMENT_FIELDS, Article
 
 MAX_QUERY_LENGTH = 200
+
+# Results are ranked among the newest CANDIDATES matches only, as news sites rank them: a
+# reader searching "election" wants this year's, and ranking (or counting) every match
+# would make each search slower as the archive grows. Tests lower it to a few articles.
+CANDIDATES = 1000
+
+BEST_MATCH, NEWEST = "best", "newest"
 
 # PostgreSQL's text search configuration: English stemming, so "landing" finds "landed".
 POSTGRES_CONFIG = "english"
@@ -45,38 +56,91 @@ def clean_query(raw):
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
-def search(query):
-    """Published articles matching `query`, best first."""
+def sort_order(raw):
+    """The order a reader asked for; anything but "newest" is the best match first."""
+    return NEWEST if raw == NEWEST else BEST_MATCH
+
+
+def search(query, sort=BEST_MATCH):
+    """The newest CANDIDATES published articles matching `query`, best first (or newest)."""
     query = clean_query(query)
-    articles = Article.objects.published().select_related("category").defer(*SEARCH_DOCUMENT_FIELDS)
+    articles = _published()
+    newest = _matching(articles, query).order_by("-published_at", "-id")
+    if sort == NEWEST:
+        return newest[:CANDIDATES]
+    candidates = newest.values("pk")[:CANDIDATES]
+    if connection.vendor == "postgresql":
+        return _rank_postgresql(articles, candidates, query)
+    return _rank_sqlite(articles, candidates, query)
+
+
+def count(query):
+    """How many published articles match `query`, counted no further than CANDIDATES + 1."""
+    # Unordered, so the database may stop at whichever matches it finds first.
+    return _matching(_published(), clean_query(query)).order_by()[: CANDIDATES + 1].count()
+
+
+class ResultsPaginator(Paginator):
+    """Pages of `search()`: as many as the candidates fill, knowing whether there are more."""
+
+    def __init__(self, object_list, per_page, *, query, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.query = query
+
+    @cached_property
+    def matched(self):
+        return count(self.query)
+
+    @cached_property
+    def count(self):
+        return min(self.matched, CANDIDATES)
+
+    @property
+    def has_more(self):
+        """More articles match than the candidates hold: say "1,000+", not a number."""
+        return self.matched > CANDIDATES
+
+
+def _published():
+    return Article.objects.published().select_related("category").defer(*SEARCH_DOCUMENT_FIELDS)
+
+
+def _matching(articles, query):
     if not query:
         return articles.none()
     if connection.vendor == "postgresql":
-        return _search_postgresql(articles, query)
-    return _search_sqlite(articles, query)
+        return articles.filter(search_vector=_postgresql_query(query))
+    match = _fts_match(query)
+    if not match:
+        return articles.none()
+    # A subquery, not a join: the ORM can't join a virtual table, and the MATCH then runs
+    # once, whichever way SQLite walks the articles.
+    matched_ids = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match])
+    return articles.filter(pk__in=matched_ids)
 
 
-def _search_postgresql(articles, query):
-    search_query = _postgresql_query(query)
+def _rank_postgresql(articles, candidates, query):
     return (
-        articles.filter(search_vector=search_query)
-        .annotate(search_rank=SearchRank(F("search_vector"), search_query))
+        articles.filter(pk__in=candidates)
+        .annotate(search_rank=SearchRank(F("search_vector"), _postgresql_query(query)))
         .order_by("-search_rank", "-published_at", "-id")
     )
 
 
-def _search_sqlite(articles, query):
-    match = _fts_match(query)
-    if not match:
-        return articles.none()
-    # extra(): the ORM can't join a virtual table. The unary + keeps SQLite from
-    # probing the FTS table once per published article: the MATCH drives the join.
-    return articles.extra(
-        tables=[FTS_TABLE],
-        where=[f"{FTS_TABLE} MATCH %s", f"+{FTS_TABLE}.rowid = {ARTICLE_TABLE}.id"],
-        params=[match],
-        select={"search_rank": f"bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
-    ).order_by("search_rank", "-published_at", "-id")  # bm25: lower is better
+def _rank_sqlite(articles, candidates, query):
+    # bm25() needs the MATCH in the same SELECT, so the FTS table is joined here, with
+    # extra() (the ORM can't join a virtual table). The unary + keeps SQLite from probing
+    # the FTS table once per published article: the MATCH drives the join.
+    return (
+        articles.filter(pk__in=candidates)
+        .extra(
+            tables=[FTS_TABLE],
+            where=[f"{FTS_TABLE} MATCH %s", f"+{FTS_TABLE}.rowid = {ARTICLE_TABLE}.id"],
+            params=[_fts_match(query)],
+            select={"search_rank": f"bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
+        )
+        .order_by("search_rank", "-published_at", "-id")  # bm25: lower is better
+    )
 
 
 def add_snippets(articles, query):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -175,21 +176,34 @@ class ArticleDetailView(PublishedArticlesMixin, DetailView):
 
 @method_decorator(public_page, name="dispatch")
 class ArticleSearchView(ListView):
-    """Search results over published articles, best match first; the rules are in search.py."""
+    """Search results, best match or newest first; the rules are in search.py."""
 
     template_name = "articles/search.html"
     paginate_by = 10
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
-        return search.search(self.query)
+        self.sort = search.sort_order(self.request.GET.get("sort"))
+        return search.search(self.query, self.sort)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return search.ResultsPaginator(queryset, per_page, query=self.query, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs, query=self.query)
+        context = super().get_context_data(**kwargs, query=self.query, sort=self.sort)
         search.add_snippets(context["article_list"], self.query)
-        context["page_query"] = urlencode({"q": self.query})
+        paginator = context["paginator"]
+        shown = f"{paginator.count:,}{'+' if paginator.has_more else ''}"
+        context["result_count"] = f"{shown} result{pluralize(paginator.count)}"
+        context["best_match_query"] = urlencode({"q": self.query})
+        context["newest_query"] = urlencode({"q": self.query, "sort": search.NEWEST})
+        context["page_query"] = urlencode(self.parameters())
         context["page_meta"] = self.page_meta(context["page_obj"])
         return context
+
+    def parameters(self):
+        """The query string of these results; best match, the default, goes unsaid."""
+        return {"q": self.query, **({"sort": self.sort} if self.sort != search.BEST_MATCH else {})}
 
     def page_meta(self, page):
         title = f"Search results for “{self.query}”" if self.query else "Search"
@@ -200,7 +214,7 @@ class ArticleSearchView(ListView):
             trail=[("Search", self.request.path)],
             page_number=page.number,
         )
-        params = {"q": self.query, **({"page": page.number} if page.number > 1 else {})}
+        params = {**self.parameters(), **({"page": page.number} if page.number > 1 else {})}
         if self.query:
             meta.canonical_url = self.request.build_absolute_uri(
                 f"{self.request.path}?{urlencode(params)}"

@@ -6,6 +6,7 @@ import factory
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -372,6 +373,11 @@ def test_bad_page_numbers_are_404_not_errors(client, committed, page):
     assert get(client, "zeppelin", page=page).status_code == 404
 
 
+# The site's validators, the capped count, the page of results, their snippets, and the
+# categories of the site's navigation.
+QUERIES = 5
+
+
 def test_results_page_runs_a_constant_number_of_queries(
     client, committed, django_assert_max_num_queries
 ):
@@ -380,11 +386,186 @@ def test_results_page_runs_a_constant_number_of_queries(
             article = ArticleFactory(headline=f"Zeppelin story {n}", tags=["Airships", "Travel"])
             SectionFactory(article=article, body="A zeppelin flew over the steppe.")
             QuoteFactory(article=article, text="What a zeppelin.")
-    for page in (1, 3):
-        with django_assert_max_num_queries(5):
-            response = get(client, "zeppelin", page=page)
-        assert response.status_code == 200
-        assert len(response.context["page_obj"]) == 10
+    for sort in ("best", "newest"):
+        for page in (1, 3):
+            with django_assert_max_num_queries(QUERIES):
+                response = get(client, "zeppelin", page=page, sort=sort)
+            assert response.status_code == 200
+            assert len(response.context["page_obj"]) == 10
+
+
+def test_results_past_the_cap_run_the_same_queries(
+    client, committed, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(search, "CANDIDATES", 20)
+    with committed():
+        for n in range(30):
+            article = ArticleFactory(headline=f"Zeppelin story {n}", tags=["Airships"])
+            SectionFactory(article=article, body="A zeppelin flew over the steppe.")
+    for sort in ("best", "newest"):
+        with django_assert_max_num_queries(QUERIES):
+            response = get(client, "zeppelin", page=2, sort=sort)
+        assert "20+ results" in response.content.decode()
+
+
+# Only the newest matches are ranked and counted
+
+
+HEADLINES = re.compile(r'<h2 class="search-result__headline"><a href="[^"]+">([^<]+)</a>')
+
+
+def listed(response):
+    """The headlines a results page lists, read from the HTML (a cached page has no context)."""
+    return HEADLINES.findall(response.content.decode())
+
+
+def hours_ago(hours):
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+@pytest.fixture
+def candidates(monkeypatch):
+    """Rank and count only the newest three matches: the cap, without 1,000 articles."""
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    return 3
+
+
+@pytest.fixture
+def ranked(committed):
+    """Matches whose strength (headline > dek > body) runs against their age."""
+    with committed():
+        in_body = ArticleFactory(headline="Crew swaps seats", published_at=hours_ago(1))
+        SectionFactory(article=in_body, body="The zeppelin was moored outside.")
+        ArticleFactory(
+            headline="Weather over the steppe",
+            dek="A zeppelin sighting.",
+            published_at=hours_ago(2),
+        )
+        ArticleFactory(headline="Zeppelin returns to the hangar", published_at=hours_ago(3))
+        ArticleFactory(headline="Zeppelin zeppelin: the record", published_at=hours_ago(48))
+        ArticleFactory(headline="Crew swaps seats again", published_at=hours_ago(0.5))
+
+
+def test_the_newest_matches_are_ranked_best_first(client, ranked, candidates):
+    assert listed(get(client, "zeppelin")) == [
+        "Zeppelin returns to the hangar",
+        "Weather over the steppe",
+        "Crew swaps seats",
+    ]
+
+
+def test_an_old_strong_match_outside_the_candidates_is_not_listed(client, committed, candidates):
+    with committed():
+        ArticleFactory(headline="Zeppelin: the zeppelin story", published_at=hours_ago(72))
+        for hours in (1, 2, 3):
+            newer = ArticleFactory(headline=f"Crew notes {hours}", published_at=hours_ago(hours))
+            SectionFactory(article=newer, body="A zeppelin, far off.")
+    assert listed(get(client, "zeppelin")) == ["Crew notes 1", "Crew notes 2", "Crew notes 3"]
+    assert listed(get(client, "zeppelin", sort="newest")) == [
+        "Crew notes 1",
+        "Crew notes 2",
+        "Crew notes 3",
+    ]
+
+
+def test_newest_first_lists_the_same_candidates_by_date(client, ranked, candidates):
+    response = get(client, "zeppelin", sort="newest")
+    assert listed(response) == [
+        "Crew swaps seats",
+        "Weather over the steppe",
+        "Zeppelin returns to the hangar",
+    ]
+    content = response.content.decode()
+    assert "3+ results for “zeppelin”" in content
+    assert '<a href="?q=zeppelin">best match</a>' in content
+    assert '<strong aria-current="true">newest</strong>' in content
+    assert (
+        '<link rel="canonical" href="http://testserver/search/?q=zeppelin&amp;sort=newest">'
+        in content
+    )
+
+
+def test_best_match_is_the_default_and_links_to_newest_first(client, ranked):
+    content = get(client, "zeppelin").content.decode()
+    assert '<strong aria-current="true">best match</strong>' in content
+    assert '<a href="?q=zeppelin&amp;sort=newest">newest</a>' in content
+
+
+def test_each_order_is_a_page_of_its_own_in_the_page_cache(client, ranked, candidates):
+    best = listed(get(client, "zeppelin"))
+    newest = listed(get(client, "zeppelin", sort="newest"))
+    assert newest != best
+    assert listed(get(client, "zeppelin", sort="newest")) == newest
+    assert listed(get(client, "zeppelin")) == best
+
+
+def test_past_the_cap_the_count_says_so_instead_of_counting_on(client, ranked, candidates):
+    with CaptureQueriesContext(connection) as queries:
+        response = get(client, "zeppelin")
+    assert "3+ results for “zeppelin”" in response.content.decode()
+    assert len(response.context["page_obj"]) == 3
+    counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+    # One row past the cap is enough to know there are more.
+    assert counts and all("LIMIT 4" in sql for sql in counts)
+
+
+def test_a_count_at_the_cap_is_exact(client, committed, candidates):
+    with committed():
+        ArticleFactory.create_batch(3, headline=factory.Sequence(lambda n: f"Zeppelin story {n}"))
+    assert "3 results for “zeppelin”" in get(client, "zeppelin").content.decode()
+
+
+def test_pages_stop_where_the_candidates_end(client, committed, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 12)
+    with committed():
+        ArticleFactory.create_batch(15, headline=factory.Sequence(lambda n: f"Zeppelin story {n}"))
+    for sort in ("best", "newest"):
+        second = get(client, "zeppelin", sort=sort, page=2)
+        assert len(listed(second)) == 2
+        assert "12+ results for “zeppelin”" in second.content.decode()
+        assert 'rel="next"' not in second.content.decode()
+        assert get(client, "zeppelin", sort=sort, page=3).status_code == 404
+
+
+def test_pagination_keeps_the_order(client, committed):
+    with committed():
+        ArticleFactory.create_batch(
+            12, headline=factory.Sequence(lambda n: f"Zeppelin story number {n}")
+        )
+    content = get(client, "zeppelin", sort="newest").content.decode()
+    assert 'href="?q=zeppelin&amp;sort=newest&amp;page=2" rel="next">Next</a>' in content
+    second = get(client, "zeppelin", sort="newest", page=2).content.decode()
+    assert 'href="?q=zeppelin&amp;sort=newest&amp;page=1" rel="prev">Previous</a>' in second
+    assert "search/?q=zeppelin&amp;sort=newest&amp;page=2" in second  # canonical
+    # Changing the order starts again from the first page.
+    assert '<a href="?q=zeppelin">best match</a>' in second
+
+
+@pytest.mark.parametrize(
+    "sort",
+    ["", "bogus", "NEWEST", "newest ", "newest\x00", "\x00", "best", "🚀", "newest" * 2000],
+)
+def test_an_unknown_order_is_best_match(client, ranked, candidates, sort):
+    response = get(client, "zeppelin", sort=sort)
+    assert response.status_code == 200
+    assert listed(response) == listed(get(client, "zeppelin"))
+    assert '<strong aria-current="true">best match</strong>' in response.content.decode()
+
+
+def test_the_last_order_given_wins_as_for_every_parameter(client, ranked, candidates):
+    response = client.get(f"{SEARCH_URL}?q=zeppelin&sort=newest&sort=bogus")
+    assert listed(response) == listed(get(client, "zeppelin"))
+
+
+@pytest.mark.parametrize("page", ["999999", "abc", "0", "-1", "2", "1.5", "\x00"])
+@pytest.mark.parametrize("sort", ["best", "newest"])
+def test_bad_page_numbers_in_either_order_are_404_not_errors(client, ranked, sort, page):
+    assert get(client, "zeppelin", sort=sort, page=page).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["zeppelin " * 1000, "zeppelin\x00news", '"zeppelin news"'])
+def test_odd_queries_newest_first_get_a_sensible_page(client, ranked, query):
+    assert get(client, query, sort="newest").status_code == 200
 
 
 def test_site_header_has_a_labelled_search_form(client):

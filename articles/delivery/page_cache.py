@@ -32,7 +32,7 @@ from .validators import public_validators
 LOCAL_CACHE_ALIAS = "local"
 
 # The only query parameters a public page reads: the page of a list, the search terms.
-PAGE_PARAMETERS = ("page", "q")
+PAGE_PARAMETERS = ("page", "q", "sort")
 
 
 class PageCacheMiddleware:
