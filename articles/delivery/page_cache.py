@@ -31,7 +31,8 @@ from .validators import public_validators
 # the page cache is shared).
 LOCAL_CACHE_ALIAS = "local"
 
-# The only query parameters a public page reads: the page of a list, the search terms.
+# The only query parameters a public page reads: the page of a list, the search terms and
+# their order.
 PAGE_PARAMETERS = ("page", "q", "sort")
 
 
