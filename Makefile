@@ -8,7 +8,7 @@ PORT ?= 8000
 # Local development runs with DEBUG on; production sets its own environment (see README).
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1}
 
-.PHONY: setup run test lint test-postgres test-redis format clean browser tools screenshots audit bench
+.PHONY: setup run test test-fast lint test-postgres test-redis format clean browser tools screenshots audit bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,12 +67,17 @@ $(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.js
 	cd $(TOOLS) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Spread over one process per core (pytest-xdist).
 test: lint browser tools
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
+
+# The edit-test loop: no lint, no browser, no external checkers.
+test-fast: $(VENV)/.requirements-dev
+	$(BIN)/pytest -n auto -m "not browser and not checker"
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1.
 test-postgres: $(VENV)/.requirements-dev browser tools
-	.ci/with-postgres $(BIN)/pytest
+	.ci/with-postgres $(BIN)/pytest -n auto
 
 # The page cache's tests against a throwaway Redis server on 127.0.0.1 (`make test` uses
 # each process's own memory), with each worker's pages kept in front of it: on SQLite,

@@ -148,6 +148,20 @@ if os.environ.get("NEWSROOM_MEDIA_STORAGE", "") == "s3":
 # The largest photo an editor may upload; Pillow's own limit on pixels applies as well.
 NEWSROOM_IMAGE_MAX_UPLOAD_BYTES = int(os.environ.get("NEWSROOM_IMAGE_MAX_MB", "20")) * 1024 * 1024
 
+# The formats renditions are made in besides JPEG, which is always made. AVIF and WebP make
+# pages lighter for readers but take most of an upload's encoding time: a small server may
+# keep WebP only, and the test suite, which isn't about them, makes JPEG only.
+NEWSROOM_IMAGE_FORMATS = tuple(
+    name.strip().upper()
+    for name in os.environ.get("NEWSROOM_IMAGE_FORMATS", "avif,webp").split(",")
+    if name.strip() and name.strip().upper() != "JPEG"
+)
+if unknown := set(NEWSROOM_IMAGE_FORMATS) - {"AVIF", "WEBP"}:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_IMAGE_FORMATS lists {', '.join(sorted(unknown))}: renditions can be made "
+        "in avif, webp and jpeg (always made), e.g. NEWSROOM_IMAGE_FORMATS=avif,webp."
+    )
+
 TAGGIT_CASE_INSENSITIVE = True
 
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")

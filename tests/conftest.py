@@ -13,6 +13,13 @@ from articles.models import Article
 from .factories import UserFactory
 
 
+def pytest_collection_modifyitems(items):
+    # Every test that drives the browser is marked so, for `make test-fast` to leave out.
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Pages render with the production static storage, which needs its manifest."""
@@ -46,6 +53,14 @@ def media_root(tmp_path_factory):
     path = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=path):
         yield path
+
+
+@pytest.fixture
+def every_image_format(settings):
+    """Photos encoded in AVIF and WebP besides JPEG, as production makes them. The suite
+    makes JPEG only (pyproject.toml) where a test isn't about formats: encoding the others
+    is most of an upload's time."""
+    settings.NEWSROOM_IMAGE_FORMATS = ("AVIF", "WEBP")
 
 
 @pytest.fixture

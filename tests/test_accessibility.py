@@ -61,6 +61,7 @@ def seeded(demo):
     return demo
 
 
+@pytest.mark.checker
 def test_every_page_type_is_valid_html(client, seeded, tmp_path):
     files = []
     for name, url in page_urls(seeded).items():

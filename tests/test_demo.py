@@ -48,7 +48,7 @@ def test_load_demo_restores_edited_demo_content(demo):
     assert demo.sections.count() == 2
 
 
-def test_seed_article_has_an_illustration_credited_as_such(demo, client):
+def test_seed_article_has_an_illustration_credited_as_such(every_image_format, demo, client):
     image = demo.lead_image
     assert image.credit == "Illustration: Newsroom"
     assert image.alt_text and image.caption

@@ -55,7 +55,7 @@ def stored_files(media_root):
 # Renditions
 
 
-def test_renditions_have_the_planned_sizes_and_formats():
+def test_renditions_have_the_planned_sizes_and_formats(every_image_format):
     image = ImageFactory(size=(2000, 1000))
     expected = {
         "lead": [(480, 320), (800, 533), (1200, 800), (1500, 1000)],
@@ -153,7 +153,18 @@ def test_exif_orientation_is_applied():
     assert not image_files.is_red(decoded.getpixel((10, 10)))
 
 
-def test_renditions_carry_no_camera_data_or_location():
+def test_only_the_configured_formats_are_made(settings):
+    settings.NEWSROOM_IMAGE_FORMATS = ("WEBP",)
+    image = ImageFactory(size=(1000, 800))
+    assert {r.format for r in renditions(image, "lead")} == {"WEBP", "JPEG"}
+    assert {r.format for r in renditions(image, "social")} == {"JPEG"}
+
+    settings.NEWSROOM_IMAGE_FORMATS = ()
+    assert image.make_renditions() == 0
+    assert set(image.renditions.values_list("format", flat=True)) == {"JPEG"}
+
+
+def test_renditions_carry_no_camera_data_or_location(every_image_format):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     data = image_files.jpeg(
         exif=image_files.camera_exif(),
@@ -280,7 +291,7 @@ def article_with_photos():
     return article
 
 
-def test_article_page_shows_lead_image_figures_and_avatars(client):
+def test_article_page_shows_lead_image_figures_and_avatars(client, every_image_format):
     article = article_with_photos()
     content = client.get(article.get_absolute_url()).content.decode()
     assert content.count("<picture") == 1 + 6 + 3
@@ -433,7 +444,8 @@ def test_author_page_shows_the_portrait(client):
     assert 'alt="Dana Whitfield"' in content
 
 
-def test_pages_with_photos_are_valid_html(client, tmp_path):
+@pytest.mark.checker
+def test_pages_with_photos_are_valid_html(client, tmp_path, every_image_format):
     article = article_with_photos()
     urls = {
         "article": article.get_absolute_url(),

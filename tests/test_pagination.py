@@ -46,7 +46,10 @@ def test_a_full_last_page_has_no_older_link(client):
     assert client.get("/?page=2").status_code == 404
 
 
-def test_search_results_still_say_how_many(client, archive):
+def test_search_results_still_say_how_many(client, committed):
+    """Search pages count their matches (up to the cap): readers want the number."""
+    with committed():  # search documents are written once the articles are committed
+        ArticleFactory.create_batch(25)
     response = client.get("/search/?q=headline")
     assert response.status_code == 200
-    assert "result" in response.content.decode()
+    assert '<p class="search-count">25 results for “headline”</p>' in response.content.decode()

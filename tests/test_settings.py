@@ -35,6 +35,12 @@ def test_missing_secret_key_stops_start_up_with_a_clear_message():
     assert "ImproperlyConfigured: Set DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_an_unknown_image_format_stops_start_up_with_a_clear_message():
+    result = load_settings(DJANGO_DEBUG="1", NEWSROOM_IMAGE_FORMATS="webp,gif")
+    assert result.returncode != 0
+    assert "NEWSROOM_IMAGE_FORMATS lists GIF" in result.stderr
+
+
 def test_debug_mode_runs_without_a_secret_key_on_sqlite():
     result = load_settings(DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr

@@ -53,7 +53,14 @@ PART_MODULES = (
     "articles.templatetags.structured_data",
 )
 # Settings whose values end up in the stored HTML.
-RENDER_SETTINGS = ("TIME_ZONE", "USE_TZ", "LANGUAGE_CODE", "MEDIA_URL", "SITE_NAME")
+RENDER_SETTINGS = (
+    "TIME_ZONE",
+    "USE_TZ",
+    "LANGUAGE_CODE",
+    "MEDIA_URL",
+    "SITE_NAME",
+    "NEWSROOM_IMAGE_FORMATS",
+)
 
 _render_key = {}
 

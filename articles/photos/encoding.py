@@ -95,8 +95,13 @@ SPECS = {
 
 
 def writable_formats(spec):
-    """The spec's formats this Pillow build can encode (JPEG always)."""
-    return [fmt for fmt in spec.formats if fmt == "JPEG" or features.check(fmt.lower())]
+    """The spec's formats the site makes (NEWSROOM_IMAGE_FORMATS) and this Pillow build can
+    encode; JPEG always."""
+    return [
+        fmt
+        for fmt in spec.formats
+        if fmt == "JPEG" or (fmt in settings.NEWSROOM_IMAGE_FORMATS and features.check(fmt.lower()))
+    ]
 
 
 # Uploads
