@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+import nested_admin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
@@ -16,9 +17,8 @@ from .forms import ArticleAdminForm
 from .inlines import (
     BylineInline,
     CorrectionInline,
-    FigureInline,
+    LeadQuoteInline,
     MoreOnLinkInline,
-    QuoteInline,
     SectionInline,
 )
 from .models import (
@@ -92,7 +92,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -112,9 +112,8 @@ class ArticleAdmin(VersionAdmin):
     actions = ["publish_now", "unpublish", "submit_for_review"]
     inlines = [
         BylineInline,
+        LeadQuoteInline,
         SectionInline,
-        FigureInline,
-        QuoteInline,
         MoreOnLinkInline,
         CorrectionInline,
     ]
@@ -377,7 +376,7 @@ class LibraryImageAdmin(photos_admin.ImageAdmin):
             .get_queryset(request)
             .annotate(
                 usage=Count("lead_articles", distinct=True)
-                + Count("figures__article", distinct=True)
+                + Count("blocks__article", distinct=True)
                 + Count("portrait_of", distinct=True)
             )
             # Meta.ordering doesn't apply to a grouped query; the chooser pages through it.
@@ -397,7 +396,7 @@ class LibraryImageAdmin(photos_admin.ImageAdmin):
             (
                 reverse("admin:articles_article_change", args=[article.pk]),
                 article.headline,
-                "lead image" if article.lead_image_id == image.pk else "figure",
+                "lead image" if article.lead_image_id == image.pk else "photo in the text",
                 article.status_label,
             )
             for article in articles

@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 
 # Models of the app's packages are imported here, so Django registers them with the app.
 from .delivery.models import ContentVersion, RenderedArticle  # noqa: F401
-from .parts import Byline, Correction, Figure, MoreOnLink, Quote, Section  # noqa: F401
+from .parts import Block, Byline, Correction, MoreOnLink, Section  # noqa: F401
 from .photos.models import MISSING_ALT_TEXT, Image, Rendition, renditions_of  # noqa: F401
 
 # First path segments the site uses itself; a category slug equal to one of
@@ -173,9 +173,9 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def showing_image(self, image, *, as_portrait=True):
-        """Articles that show `image`: as their lead, in a figure, or (unless `as_portrait`
-        is false) as the portrait beside a byline."""
-        shown = Q(lead_image=image) | Q(figures__image=image)
+        """Articles that show `image`: as their lead, in a photo block, or (unless
+        `as_portrait` is false) as the portrait beside a byline."""
+        shown = Q(lead_image=image) | Q(blocks__image=image)
         if as_portrait:
             shown |= Q(bylines__author__portrait=image)
         return self.filter(shown).distinct()
@@ -199,19 +199,16 @@ class ArticleQuerySet(models.QuerySet):
         visible_links = MoreOnLink.objects.filter(
             Q(target__isnull=True) | published_condition(prefix="target__")
         ).select_related("target__category")
-        figures = Figure.objects.select_related("image").prefetch_related(
+        blocks = Block.objects.select_related("image").prefetch_related(
             Prefetch("image__renditions", queryset=renditions_of("figure"))
         )
         return self.prefetch_related(
             Prefetch(
-                "sections",
-                queryset=Section.objects.prefetch_related(
-                    "quotes", Prefetch("figures", queryset=figures)
-                ),
+                "sections", queryset=Section.objects.prefetch_related(Prefetch("blocks", blocks))
             ),
             Prefetch("bylines__author__portrait__renditions", queryset=renditions_of("avatar")),
             Prefetch(
-                "quotes", queryset=Quote.objects.filter(section__isnull=True), to_attr="lead_quotes"
+                "blocks", queryset=Block.objects.filter(section__isnull=True), to_attr="lead_quotes"
             ),
             Prefetch("more_on_links", queryset=visible_links, to_attr="visible_more_on_links"),
             "corrections",
@@ -348,10 +345,10 @@ class Article(models.Model):
         return self.lead_image_id is not None and not self.lead_image.alt_text
 
     def images_missing_alt_text(self):
-        """The lead image and figures that have no alt text: publishing waits for them."""
+        """The lead image and photos that have no alt text: publishing waits for them."""
         if self.pk is None:
             return [self.lead_image] if self.lead_image_missing_alt_text else []
-        shown = Q(lead_articles=self) | Q(figures__article=self)
+        shown = Q(lead_articles=self) | Q(blocks__article=self)
         return list(Image.objects.filter(shown, alt_text="").distinct().order_by("title"))
 
     @property

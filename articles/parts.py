@@ -1,5 +1,5 @@
-"""The parts of an article that editors write on its page: bylines, sections, quotes,
-figures, "More on …" links and corrections.
+"""The parts of an article that editors write on its page: bylines, sections and their
+blocks (text, quotes, photos, embeds), "More on …" links and corrections.
 
 Each is declared once more in the change map (articles/delivery/changes.py), which keeps
 stored pages, search documents and revisions in step with it. Relations to the article
@@ -10,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from . import embeds
 from .markdown import render_markdown
 from .photos.models import Image
 
@@ -34,6 +36,8 @@ class Byline(models.Model):
 
 
 class Section(models.Model):
+    """A run of the article's body under an optional subheading; its blocks are the body."""
+
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="sections"
     )
@@ -41,37 +45,51 @@ class Section(models.Model):
     subheading = models.CharField(
         max_length=200, blank=True, help_text="Optional. Shown as a subheading above the text."
     )
-    body = models.TextField(
-        blank=True,
-        help_text="Markdown: blank lines between paragraphs, *emphasis*, **bold**, "
-        "[link text](https://…), “- ” for lists, “> ” for block quotes.",
-    )
-    body_html = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["position", "id"]
 
     def __str__(self):
-        return self.subheading or f"Section {self.position}"
-
-    def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        super().save(*args, **kwargs)
+        return self.subheading or f"Section {self.position + 1}"
 
 
-class Quote(models.Model):
-    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="quotes")
+MARKDOWN_HELP = (
+    "Markdown: blank lines between paragraphs, *emphasis*, **bold**, [link text](https://…), "
+    "“- ” for lists, “> ” for block quotes."
+)
+
+
+class Block(models.Model):
+    """One piece of a section's body, in reading order: text, a quote, a photo or an embed.
+
+    One table for every kind, so a section's body is one ordered list that editors rearrange
+    freely and readers' pages fetch in one query. A quote block outside any section is one
+    of the article's lead quotes, shown under the headline.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        QUOTE = "quote", "Quote"
+        PHOTO = "photo", "Photo"
+        EMBED = "embed", "Embed"
+
+    article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="blocks")
     section = models.ForeignKey(
         Section,
         on_delete=models.CASCADE,
-        related_name="quotes",
+        related_name="blocks",
         null=True,
         blank=True,
-        help_text="The section where it shows as a pull quote; empty for the lead quote.",
+        help_text="Empty for the article's lead quote.",
     )
     position = models.PositiveIntegerField(default=0)
-    text = models.TextField(help_text="The quoted words, without quotation marks.")
-    speaker = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.TEXT)
+    # Text
+    body = models.TextField(blank=True, help_text=MARKDOWN_HELP)
+    body_html = models.TextField(blank=True, editable=False)
+    # Quote
+    text = models.TextField("quoted words", blank=True, help_text="Without quotation marks.")
+    speaker = models.CharField(max_length=200, blank=True)
     speaker_role = models.CharField(
         max_length=200, blank=True, help_text="E.g. “NASA administrator”."
     )
@@ -80,55 +98,121 @@ class Quote(models.Model):
     )
     source_url = models.URLField(blank=True, max_length=500)
     said_on = models.DateField(null=True, blank=True)
+    # Photo
+    image = models.ForeignKey(
+        Image, on_delete=models.PROTECT, related_name="blocks", null=True, blank=True
+    )
+    caption = models.TextField(
+        blank=True,
+        help_text="Shown under the photo. Empty: the photo's own caption from the library.",
+    )
+    # Embed
+    url = models.URLField(
+        "embed URL",
+        blank=True,
+        max_length=500,
+        help_text="The address of a post, video, audio, chart or document, as its site shows it.",
+    )
+    provider = models.CharField(max_length=40, blank=True, editable=False)
+    title = models.CharField(
+        max_length=300, blank=True, help_text="Shown on the embed's placeholder."
+    )
 
     class Meta:
         ordering = ["position", "id"]
         indexes = [
             # An article's lead quotes (section IS NULL): without it SQLite reads every
             # lead quote of the site through the section index.
-            models.Index(fields=["article", "section"], name="quote_article_section_idx"),
+            models.Index(fields=["article", "section"], name="block_article_section_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="block_has_its_kinds_content",
+                condition=(
+                    Q(kind="text", body__gt="")
+                    | Q(kind="quote", text__gt="", speaker__gt="")
+                    | Q(kind="photo", image__isnull=False)
+                    | Q(kind="embed", url__gt="")
+                ),
+                violation_error_message="A block needs its content: text, a quote and its "
+                "speaker, a photo or an embed URL.",
+            ),
+            models.CheckConstraint(
+                name="block_outside_sections_is_a_quote",
+                condition=Q(section__isnull=False) | Q(kind="quote"),
+                violation_error_message="Only a quote can stand outside the sections.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.speaker}: {self.text[:60]}"
-
-    def clean(self):
-        if self.section_id and self.article_id and self.section.article_id != self.article_id:
-            raise ValidationError({"section": "Choose a section of this article."})
-
-
-class Figure(models.Model):
-    """An image placed in one of the article's sections, shown after its text."""
-
-    article = models.ForeignKey(
-        "articles.Article", on_delete=models.CASCADE, related_name="figures"
-    )
-    section = models.ForeignKey(
-        "articles.Section",
-        on_delete=models.CASCADE,
-        related_name="figures",
-        help_text="The section it is shown in, after the text.",
-    )
-    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="figures")
-    caption = models.TextField(
-        blank=True,
-        help_text="Shown under the image. Empty: the image's own caption from the library.",
-    )
-    position = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "id"]
-
-    def __str__(self):
-        return f"Figure {self.position + 1}"
-
-    def clean(self):
-        if self.section_id and self.article_id and self.section.article_id != self.article_id:
-            raise ValidationError({"section": "Choose a section of this article."})
+        summary = {
+            self.Kind.TEXT: self.body,
+            self.Kind.QUOTE: f"{self.speaker}: {self.text}",
+            self.Kind.PHOTO: str(self.image) if self.image_id else "",
+            self.Kind.EMBED: self.url,
+        }.get(self.kind, "")
+        return f"{self.get_kind_display()}: {summary[:60]}"
 
     @property
     def shown_caption(self):
-        return self.caption or self.image.caption
+        return self.caption or (self.image.caption if self.image_id else "")
+
+    @cached_property
+    def embed(self):
+        """What readers are shown of an embed block: None if its URL is no longer one we
+        know how to embed (readers then get a plain link)."""
+        if self.kind != self.Kind.EMBED or not self.url:
+            return None
+        try:
+            return embeds.recognise(self.url)
+        except ValidationError:
+            return None
+
+    def clean(self):
+        errors = {}
+        if self.section_id and self.article_id and self.section.article_id != self.article_id:
+            errors["section"] = "Choose a section of this article."
+        if self.kind == self.Kind.TEXT and not self.body.strip():
+            errors["body"] = "Write the text, or remove this block."
+        elif self.kind == self.Kind.QUOTE:
+            if not self.text.strip():
+                errors["text"] = "Type the quoted words, or remove this quote."
+            if not self.speaker.strip():
+                errors["speaker"] = (
+                    "Who said it? Give the speaker's name: readers must know whose words these are."
+                )
+        elif self.kind == self.Kind.PHOTO and not self.image_id:
+            errors["image"] = "Choose a photo from the library, or remove this block."
+        elif self.kind == self.Kind.EMBED and not self.url:
+            errors["url"] = "Paste the address of what to embed, or remove this block."
+        # A block written in a new section has the section (not yet its id) until saved.
+        in_a_section = self.section_id is not None or (
+            Block.section.is_cached(self) and self.section is not None
+        )
+        if not in_a_section and self.kind != self.Kind.QUOTE:
+            errors["kind"] = "Only a quote can stand outside the sections."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Each kind keeps only its own fields, so a block switched from one kind to another
+        # leaves nothing stale behind in search documents or feeds.
+        kept = KIND_FIELDS[self.kind]
+        for kind, names in KIND_FIELDS.items():
+            if kind != self.kind:
+                for name in names - kept:
+                    field = self._meta.get_field(name)
+                    setattr(self, field.attname, None if field.null else "")
+        self.body_html = render_markdown(self.body) if self.kind == self.Kind.TEXT else ""
+        super().save(*args, **kwargs)
+
+
+KIND_FIELDS = {
+    Block.Kind.TEXT: {"body"},
+    Block.Kind.QUOTE: {"text", "speaker", "speaker_role", "source_name", "source_url", "said_on"},
+    Block.Kind.PHOTO: {"image", "caption"},
+    Block.Kind.EMBED: {"url", "provider", "title"},
+}
 
 
 class MoreOnLink(models.Model):

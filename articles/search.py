@@ -208,7 +208,7 @@ def refresh(article_ids):
         return
     with transaction.atomic():
         articles = list(
-            Article.objects.filter(pk__in=ids).prefetch_related("tags", "sections", "quotes")
+            Article.objects.filter(pk__in=ids).prefetch_related("tags", "sections", "blocks")
         )
         for article in articles:
             article.search_tags = " ".join(sorted(tag.name for tag in article.tags.all()))
@@ -256,21 +256,31 @@ def _refresh_fts(ids):
 
 
 def _plain_text(article):
-    return plain_text(article.sections.all(), article.quotes.all())
+    return plain_text(article.sections.all(), article.blocks.all())
 
 
-def plain_text(sections, quotes):
-    """An article's sections and quotes as plain text, in reading order."""
-    quotes_by_section = {}
-    for quote in quotes:
-        quotes_by_section.setdefault(quote.section_id, []).append(quote)
-    parts = [_quote_text(quote) for quote in quotes_by_section.get(None, [])]
+def plain_text(sections, blocks):
+    """An article's lead quotes and sections as plain text, in reading order."""
+    blocks_by_section = {}
+    for block in blocks:
+        blocks_by_section.setdefault(block.section_id, []).append(block)
+    parts = [_block_text(block) for block in blocks_by_section.get(None, [])]
     for section in sections:
-        parts += [section.subheading, html.unescape(strip_tags(section.body_html))]
-        parts += [_quote_text(quote) for quote in quotes_by_section.get(section.pk, [])]
+        parts.append(section.subheading)
+        parts += [_block_text(block) for block in blocks_by_section.get(section.pk, [])]
     text = "\n\n".join(part.strip() for part in parts if part.strip())
     # Keep the snippet markers unambiguous.
     return text.replace(START_HIT, "").replace(STOP_HIT, "")
+
+
+def _block_text(block):
+    if block.kind == block.Kind.TEXT:
+        return html.unescape(strip_tags(block.body_html))
+    if block.kind == block.Kind.QUOTE:
+        return _quote_text(block)
+    if block.kind == block.Kind.PHOTO:
+        return block.caption
+    return block.title
 
 
 def _quote_text(quote):

@@ -9,12 +9,11 @@ from django.utils import timezone
 from articles.models import (
     Article,
     Author,
+    Block,
     Byline,
     Category,
-    Figure,
     Image,
     MoreOnLink,
-    Quote,
     Section,
 )
 
@@ -83,20 +82,45 @@ class ArticleFactory(factory.django.DjangoModelFactory):
             article.tags.add(*extracted)
 
 
+DEFAULT_BODY = "A paragraph with *emphasis* and a [link](https://example.com/).\n\nAnother one."
+
+
 class SectionFactory(factory.django.DjangoModelFactory):
+    """A section; `body="Markdown"` is its first text block (a default one, or "" for none)."""
+
     class Meta:
         model = Section
+        skip_postgeneration_save = True
 
     article = factory.SubFactory(ArticleFactory)
     subheading = factory.Sequence(lambda n: f"Subheading {n}")
-    body = "A paragraph with *emphasis* and a [link](https://example.com/).\n\nAnother one."
+
+    @factory.post_generation
+    def body(section, create, extracted, **kwargs):
+        text = DEFAULT_BODY if extracted is None else extracted
+        if create and text:
+            TextBlockFactory(section=section, body=text)
+
+
+class TextBlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    section = factory.SubFactory(SectionFactory, body="")
+    article = factory.SelfAttribute("section.article")
+    kind = Block.Kind.TEXT
+    body = DEFAULT_BODY
 
 
 class QuoteFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Quote
+    """A quote block: a lead quote unless given a `section`."""
 
-    article = factory.SubFactory(ArticleFactory)
+    class Meta:
+        model = Block
+
+    article = factory.LazyAttribute(lambda o: o.section.article if o.section else ArticleFactory())
+    section = None
+    kind = Block.Kind.QUOTE
     text = "We are going to the Moon."
     speaker = "Jane Speaker"
     speaker_role = "Agency administrator"
@@ -131,11 +155,14 @@ class ImageFactory(factory.django.DjangoModelFactory):
 
 
 class FigureFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Figure
+    """A photo block in a section."""
 
-    section = factory.SubFactory(SectionFactory)
+    class Meta:
+        model = Block
+
+    section = factory.SubFactory(SectionFactory, body="")
     article = factory.SelfAttribute("section.article")
+    kind = Block.Kind.PHOTO
     image = factory.SubFactory(ImageFactory)
 
 

@@ -4,16 +4,19 @@ from articles.models import Article
 
 INLINES = {
     "bylines": [],
+    "lead_quotes": [],
     "sections": [],
-    "figures": [],
-    "quotes": [],
     "more_on_links": [],
     "corrections": [],
 }
 
 
 def article_form(category, inlines=None, existing=None, **fields):
-    """POST data for the article change form, its inlines given as lists of dicts."""
+    """POST data for the article change form, its inlines given as lists of dicts.
+
+    A section's dict may hold its `blocks` (a list of dicts) and, when some of them are
+    saved already, `initial_blocks` (how many).
+    """
     data = {
         "headline": "Soyuz brings NASA astronaut home",
         "slug": "soyuz-brings-nasa-astronaut-home",
@@ -27,12 +30,20 @@ def article_form(category, inlines=None, existing=None, **fields):
     }
     existing = existing or {}
     for prefix, rows in {**INLINES, **(inlines or {})}.items():
-        data[f"{prefix}-TOTAL_FORMS"] = len(rows)
-        data[f"{prefix}-INITIAL_FORMS"] = existing.get(prefix, 0)
-        for index, row in enumerate(rows):
-            for key, value in row.items():
-                data[f"{prefix}-{index}-{key}"] = value
+        _add_formset(data, prefix, rows, existing.get(prefix, 0))
     return data
+
+
+def _add_formset(data, prefix, rows, initial):
+    data[f"{prefix}-TOTAL_FORMS"] = len(rows)
+    data[f"{prefix}-INITIAL_FORMS"] = initial
+    for index, row in enumerate(rows):
+        row = dict(row)
+        if prefix == "sections":
+            blocks, initial_blocks = row.pop("blocks", []), row.pop("initial_blocks", 0)
+            _add_formset(data, f"{prefix}-{index}-blocks", blocks, initial_blocks)
+        for key, value in row.items():
+            data[f"{prefix}-{index}-{key}"] = value
 
 
 def change_form(article, inlines=None, existing=None, **fields):

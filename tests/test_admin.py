@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Quote
+from articles.models import Article, Block
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, SectionFactory
 from .helpers import article_form
@@ -18,7 +18,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_editor_writes_an_article_with_sections_quotes_and_a_more_on_link(admin_client):
+def test_editor_writes_an_article_with_sections_blocks_and_a_more_on_link(admin_client):
     category = CategoryFactory()
     author = AuthorFactory()
     target = ArticleFactory(headline="Cosmonaut hands over command")
@@ -30,12 +30,26 @@ def test_editor_writes_an_article_with_sections_quotes_and_a_more_on_link(admin_
             "sections": [
                 {
                     "subheading": "Small Talk",
-                    "body": "It would have been *amazing*.",
                     "position": 0,
+                    "blocks": [
+                        {"kind": "text", "body": "It would have been *amazing*.", "position": 0},
+                        {
+                            "kind": "quote",
+                            "text": "Roscosmos was professional and classy.",
+                            "speaker": "Chris Berger",
+                            "speaker_role": "NASASpaceFlight editor",
+                            "position": 1,
+                        },
+                        {"kind": "text", "body": "Fortunately, things went fine.", "position": 2},
+                    ],
                 },
-                {"subheading": "Friends Forever", "body": "Officials stressed.", "position": 1},
+                {
+                    "subheading": "Friends Forever",
+                    "position": 1,
+                    "blocks": [{"kind": "text", "body": "Officials stressed.", "position": 0}],
+                },
             ],
-            "quotes": [
+            "lead_quotes": [
                 {"text": "Probably the last time.", "speaker": "Chris Berger", "position": 0}
             ],
             "more_on_links": [{"topic": "the ISS", "target": target.pk, "position": 0}],
@@ -50,49 +64,83 @@ def test_editor_writes_an_article_with_sections_quotes_and_a_more_on_link(admin_
     assert sorted(article.tags.names()) == ["ISS", "NASA"]
     assert article.published_at is not None
 
+    small_talk = article.sections.first()
+    assert [block.kind for block in small_talk.blocks.all()] == ["text", "quote", "text"]
+    assert {block.article for block in Block.objects.all()} == {article}
+    assert article.blocks.get(section__isnull=True).text == "Probably the last time."
+
     page = admin_client.get(article.get_absolute_url()).content.decode()
-    assert "<em>amazing</em>" in page
-    assert "Chris Berger" in page
+    amazing, classy = page.index("<em>amazing</em>"), page.index("professional and classy")
+    assert amazing < classy < page.index("Fortunately, things went fine.")
     assert "Cosmonaut hands over command" in page
 
 
-def test_quote_is_placed_in_one_of_the_articles_own_sections(admin_client):
-    article = ArticleFactory(status=Article.Status.DRAFT)
-    section = SectionFactory(article=article, subheading="Small Talk")
-    foreign = SectionFactory(subheading="Somebody else's")
-    url = reverse("admin:articles_article_change", args=[article.pk])
-
-    form = admin_client.get(url).content.decode()
-    assert "Small Talk" in form
-    assert "Somebody else" not in form
-
-    def save_quote_in(placed_in):
-        return admin_client.post(
-            url,
-            article_form(
-                article.category,
-                slug=article.slug,
-                opened_version=Article.objects.get(pk=article.pk).version,
-                existing={"sections": 1},
-                inlines={
-                    "sections": [
-                        {"id": section.pk, "article": article.pk, "body": "Text", "position": 0}
+@pytest.mark.parametrize(
+    ("block", "field", "message"),
+    [
+        ({"kind": "quote", "text": "Words without a speaker."}, "speaker", "Who said it?"),
+        ({"kind": "quote", "speaker": "Mark"}, "text", "Type the quoted words"),
+        ({"kind": "photo", "caption": "A caption but no photo."}, "image", "Choose a photo"),
+        ({"kind": "embed", "title": "A title but no URL"}, "url", "Paste the address"),
+    ],
+    ids=["quote-without-speaker", "quote-without-words", "photo-without-image", "empty-embed"],
+)
+def test_an_incomplete_block_is_refused_at_its_field_and_nothing_typed_is_lost(
+    admin_client, block, field, message
+):
+    data = article_form(
+        CategoryFactory(),
+        headline="Careful words the editor must not lose",
+        inlines={
+            "sections": [
+                {
+                    "subheading": "Kept",
+                    "position": 0,
+                    "blocks": [
+                        {"kind": "text", "body": "Paragraph worth keeping.", "position": 0},
+                        {"position": 1, **block},
                     ],
-                    "quotes": [
-                        {"text": "Hi", "speaker": "Mark", "section": placed_in.pk, "position": 0}
+                }
+            ],
+        },
+    )
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert message in content
+    sections = next(
+        inline.formset
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "sections"
+    )
+    blocks = sections.forms[0].nested_formsets[0]
+    assert list(blocks.forms[1].errors) == [field]
+    assert "Careful words the editor must not lose" in content
+    assert "Paragraph worth keeping." in content
+    for value in block.values():
+        assert value in content
+    assert not Article.objects.exists()
+
+
+def test_an_untouched_new_block_is_ignored_not_refused(admin_client):
+    data = article_form(
+        CategoryFactory(),
+        inlines={
+            "sections": [
+                {
+                    "subheading": "Small Talk",
+                    "position": 0,
+                    "blocks": [
+                        {"kind": "text", "body": "Some text.", "position": 0},
+                        {"kind": "quote", "position": 1},
                     ],
-                },
-            ),
-        )
-
-    refused = save_quote_in(foreign)
-    assert refused.status_code == 200
-    assert "Select a valid choice" in refused.content.decode()
-    assert not Quote.objects.exists()
-
-    accepted = save_quote_in(section)
-    assert accepted.status_code == 302, accepted.context["errors"]
-    assert Quote.objects.get().section == section
+                }
+            ],
+        },
+    )
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert [block.kind for block in Block.objects.all()] == ["text"]
 
 
 @pytest.mark.parametrize(
@@ -116,7 +164,13 @@ def test_bad_more_on_link_is_refused_and_the_form_keeps_the_text(admin_client, l
         category,
         headline="Careful words the editor must not lose",
         inlines={
-            "sections": [{"subheading": "Kept", "body": "Paragraph worth keeping.", "position": 0}],
+            "sections": [
+                {
+                    "subheading": "Kept",
+                    "position": 0,
+                    "blocks": [{"kind": "text", "body": "Paragraph worth keeping.", "position": 0}],
+                }
+            ],
             "more_on_links": [row],
         },
     )
@@ -129,13 +183,14 @@ def test_bad_more_on_link_is_refused_and_the_form_keeps_the_text(admin_client, l
     assert not Article.objects.filter(headline__startswith="Careful").exists()
 
 
-def test_quote_without_a_speaker_is_refused(admin_client):
+def test_lead_quote_without_a_speaker_is_refused(admin_client):
     data = article_form(
-        CategoryFactory(), inlines={"quotes": [{"text": "Anonymous words", "position": 0}]}
+        CategoryFactory(), inlines={"lead_quotes": [{"text": "Anonymous words", "position": 0}]}
     )
     response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
+    assert "Who said it?" in response.content.decode()
+    assert "Anonymous words" in response.content.decode()
     assert not Article.objects.exists()
 
 
@@ -198,6 +253,6 @@ def test_change_form_renders_every_inline(admin_client, demo):
     response = admin_client.get(reverse("admin:articles_article_change", args=[demo.pk]))
     content = response.content.decode()
     assert response.status_code == 200
-    for heading in ["Byline (in order)", "Sections", "Quotes", "“More on …” links"]:
+    for heading in ["Byline (in order)", "Lead quote", "Sections", "Blocks", "“More on …” links"]:
         assert heading in content
     assert "Friends Forever" in content

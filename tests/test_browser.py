@@ -68,12 +68,13 @@ def editorial_groups(transactional_db):
     """The Writers and Editors groups, made by the data migrations that make them.
 
     The live server needs transactional tests, which empty every table after each test:
-    the groups migrations 0003 and 0006 (the photo library) made are gone for all but the
+    the groups migrations 0003, 0006 (the photo library) and 0010 (blocks) made are gone for all but the
     first of them.
     """
     for name, function in [
         ("0003_editorial_groups", "create_groups"),
         ("0006_add_image_library", "grant_image_permissions"),
+        ("0010_body_blocks", "grant_block_permissions"),
     ]:
         migration = importlib.import_module(f"articles.migrations.{name}")
         state = MigrationLoader(connection).project_state(("articles", name))
@@ -155,21 +156,26 @@ def choose(page, select_id, text):
 
 
 def add_inline(page, prefix):
-    page.locator(f"#{prefix}-group .add-row a").click()
+    page.locator(f"#{prefix}-group .djn-add-handler.djn-level-1").click()
 
 
-def fill_quote(page, index, quote, section=None):
+def add_block(page, section, index, kind):
+    """Adds a block at the end of a section, as an editor does: its button, then its kind."""
+    page.locator(f"#sections-{section}-blocks-group .djn-add-handler.djn-level-2").click()
+    prefix = f"#id_sections-{section}-blocks-{index}"
+    page.locator(f"{prefix}-kind").select_option(kind)
+    return prefix
+
+
+def fill_quote(page, prefix, quote):
     text, speaker, role = quote
-    add_inline(page, "quotes")
-    page.locator(f"#id_quotes-{index}-text").fill(text)
-    page.locator(f"#id_quotes-{index}-speaker").fill(speaker)
-    page.locator(f"#id_quotes-{index}-speaker_role").fill(role)
-    page.locator(f"#id_quotes-{index}-position").fill(str(index))
-    if section:
-        page.locator(f"#id_quotes-{index}-section").select_option(label=section)
+    page.locator(f"{prefix}-text").fill(text)
+    page.locator(f"{prefix}-speaker").fill(speaker)
+    page.locator(f"{prefix}-speaker_role").fill(role)
 
 
-def write_draft(page):
+def write_and_submit(page):
+    """The whole story in one form, before its first save: one save submits it."""
     page.goto("/admin/articles/article/add/")
     # The slug is filled in from the headline on keyup or change, as a typing editor does.
     page.get_by_label("Headline").fill(HEADLINE)
@@ -181,35 +187,34 @@ def write_draft(page):
     choose(page, "id_bylines-0-author", "Dana Whitfield")
     add_inline(page, "bylines")
     choose(page, "id_bylines-1-author", "Sam Okafor")
-    page.locator("#id_bylines-1-position").fill("1")
-    for index, (subheading, body) in enumerate(SECTIONS):
-        add_inline(page, "sections")
-        page.locator(f"#id_sections-{index}-subheading").fill(subheading)
-        page.locator(f"#id_sections-{index}-body").fill(body)
-        page.locator(f"#id_sections-{index}-position").fill(str(index))
+    page.locator("#lead_quotes-group .djn-add-handler.djn-level-1").click()
+    fill_quote(page, "#id_lead_quotes-0", LEAD_QUOTE)
+
+    (small_talk, small_talk_text), (friends, friends_text) = SECTIONS
+    add_inline(page, "sections")
+    page.locator("#id_sections-0-subheading").fill(small_talk)
+    text = add_block(page, 0, 0, "text")
+    page.locator(f"{text}-body").fill(small_talk_text)
+    # Only the chosen kind's fields show.
+    expect(page.locator(f"{text}-speaker")).to_be_hidden()
+
+    add_inline(page, "sections")
+    page.locator("#id_sections-1-subheading").fill(friends)
+    first, second = friends_text.split("\n\n")
+    page.locator(f"{add_block(page, 1, 0, 'text')}-body").fill(first)
+    quote = add_block(page, 1, 1, "quote")
+    expect(page.locator(f"{quote}-body")).to_be_hidden()
+    fill_quote(page, quote, SECTION_QUOTE)
+    page.locator(f"{add_block(page, 1, 2, 'text')}-body").fill(second)
     screenshot(page, "01-writer-new-article", full_page=True)
-    # Until the article is saved it has no sections a quote could be placed in; the
-    # untouched quote form is left out when the article is saved.
-    add_inline(page, "quotes")
-    expect(page.locator("#id_quotes-0-section option")).to_have_count(1)
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
-
-def add_quotes_and_link_then_submit(page):
-    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
-    fill_quote(page, 0, LEAD_QUOTE)
-    expect(page.locator("#id_quotes-0-section option")).to_have_text(
-        ["— none: the article's lead quote —", "Small Talk", "Friends Forever"]
-    )
-    fill_quote(page, 1, SECTION_QUOTE, section="Friends Forever")
-    screenshot(page.locator("#quotes-group"), "02-writer-quotes")
     add_inline(page, "more_on_links")
     page.locator("#id_more_on_links-0-topic").fill("the ISS")
     choose(page, "id_more_on_links-0-target", HANDOVER)
+    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
     page.locator("#id_status").select_option(label="In review")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
 
 def expect_whole_article(page):
@@ -225,7 +230,10 @@ def expect_whole_article(page):
     expect(lead.locator("figcaption")).to_contain_text("Chris Berger, NASASpaceFlight editor")
     expect(in_section.locator("blockquote")).to_have_text(SECTION_QUOTE[0])
     expect(in_section.locator("figcaption")).to_contain_text("Bill Nelson, NASA administrator")
-    expect(page.locator(".article__section").nth(1).locator("figure")).to_have_count(1)
+    # The pull quote sits between the section's two paragraphs.
+    friends = page.locator(".article__section").nth(1)
+    expect(friends.locator(":scope > *")).to_have_count(4)
+    expect(friends.locator(":scope > :nth-child(3)")).to_have_class("quote")
     expect(page.locator(".more-on")).to_have_text(f"More on the ISS: {HANDOVER}")
     share = page.get_by_role("region", name="Share This Article")
     expect(share.get_by_role("link")).to_contain_text(
@@ -283,9 +291,7 @@ def test_writer_drafts_and_submits_editor_publishes_reader_reads(new_page, write
     AuthorFactory(name="Sam Okafor", slug="sam-okafor")
     ArticleFactory(headline=HANDOVER, category=space)
 
-    writer_page = log_in(new_page(), writer)
-    write_draft(writer_page)
-    add_quotes_and_link_then_submit(writer_page)
+    write_and_submit(log_in(new_page(), writer))
     article = Article.objects.get(headline=HEADLINE)
     assert (article.status, article.created_by) == (Article.Status.REVIEW, writer)
 

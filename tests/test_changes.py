@@ -74,7 +74,7 @@ def test_every_model_readers_see_is_in_the_change_map():
 
 def test_the_map_test_sees_the_parts_the_article_page_reads():
     names = {model.__name__ for model in public_models()}
-    for part in ["Section", "Quote", "Figure", "Byline", "MoreOnLink", "Correction"]:
+    for part in ["Section", "Block", "Byline", "MoreOnLink", "Correction"]:
         assert part in names
     assert {"Image", "Rendition", "Tag", "TaggedItem", "Author", "Category"} <= names
 
@@ -101,7 +101,7 @@ def test_one_admin_save_moves_the_validators_once(editor_client, committed):
     url = reverse("admin:articles_article_change", args=[article.pk])
     form = form_data(editor_client.get(url))
     form["headline"] = "Soyuz lands safely"
-    form["sections-0-body"] = "The capsule landed at dawn."
+    form["sections-0-blocks-0-body"] = "The capsule landed at dawn."
     form["tags"] = "ISS, Soyuz"
     with CaptureQueriesContext(connection) as queries, committed():
         assert editor_client.post(url, form).status_code == 302

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles.models import Article, Author, Category, MoreOnLink, Quote, Section
+from articles.models import Article, Author, Block, Category, MoreOnLink, Section
 from articles.photos.models import Image, Rendition
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def counts():
     return [
         model.objects.count()
-        for model in (Article, Author, Category, Section, Quote, MoreOnLink, Image, Rendition)
+        for model in (Article, Author, Category, Section, Block, MoreOnLink, Image, Rendition)
     ]
 
 
@@ -25,8 +25,18 @@ def test_load_demo_is_idempotent(demo):
 def test_demo_is_the_seed_article_in_full(demo):
     assert demo.dek.startswith('"Probably the last time Americans and Russians')
     assert [s.subheading for s in demo.sections.all()] == ["Small Talk", "Friends Forever"]
-    assert Quote.objects.filter(article=demo).count() == 4
-    assert demo.quotes.filter(section__isnull=True).get().speaker == "Chris Berger"
+    assert demo.blocks.filter(kind="quote").count() == 4
+    assert demo.blocks.get(section__isnull=True).speaker == "Chris Berger"
+    # The pull quotes sit between paragraphs, as in the reference article.
+    small_talk, friends_forever = demo.sections.all()
+    assert [block.kind for block in small_talk.blocks.all()] == ["text", "quote", "text"]
+    assert [block.kind for block in friends_forever.blocks.all()] == [
+        "text",
+        "quote",
+        "text",
+        "quote",
+        "text",
+    ]
     assert demo.category.name == "Space"
     assert sorted(demo.tags.names()) == ["ISS", "NASA", "Roscosmos", "Russia"]
     assert len(demo.byline_authors) == 2

@@ -55,9 +55,9 @@ def test_unchanged_page_is_a_304(client, article, validator):
 def test_an_edit_changes_every_page_validator(client, article, django_capture_on_commit_callbacks):
     before = {url: client.get(url)["ETag"] for url in public_urls(article)}
     with django_capture_on_commit_callbacks(execute=True):
-        section = article.sections.get()
-        section.body = "Corrected version."
-        section.save()
+        text = article.sections.get().blocks.get()
+        text.body = "Corrected version."
+        text.save()
     for url, etag in before.items():
         response = client.get(url, HTTP_IF_NONE_MATCH=etag)
         assert response.status_code == 200
@@ -115,9 +115,9 @@ def test_search_results_are_revalidated_after_the_index_catches_up(
     before = client.get(url)
     assert "public" in before["Cache-Control"]
     with django_capture_on_commit_callbacks(execute=True):
-        section = article.sections.get()
-        section.body = "A zeppelin over the steppe."
-        section.save()
+        text = article.sections.get().blocks.get()
+        text.body = "A zeppelin over the steppe."
+        text.save()
     after = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
     assert after.status_code == 200
     assert article.headline in after.content.decode()

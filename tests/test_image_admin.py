@@ -99,7 +99,7 @@ def test_image_page_shows_where_it_is_used_and_the_focal_point_picker(editor_cli
     content = text(response)
     assert reverse("admin:articles_article_change", args=[article.pk]) in content
     assert "Soyuz lands</a> <small>(lead image, Published)" in content
-    assert "Crew returns</a> <small>(figure" in content
+    assert "Crew returns</a> <small>(photo in the text" in content
     assert reverse("admin:articles_author_change", args=[author.pk]) in content
     assert "data-focal-picker" in content
     assert 'type="hidden" name="focal_x"' in content
@@ -243,13 +243,23 @@ def test_publishing_with_a_figure_without_alt_text_is_refused(editor_client):
         status=PUBLISHED,
         existing={"sections": 1},
         inlines={
-            "sections": [{"id": section.pk, "article": article.pk, "body": "x", "position": 0}],
-            "figures": [{"section": section.pk, "image": image.pk, "position": 0}],
+            "sections": [
+                {
+                    "id": section.pk,
+                    "article": article.pk,
+                    "position": 0,
+                    "initial_blocks": 1,
+                    "blocks": [
+                        {"id": section.blocks.get().pk, "kind": "text", "body": "x", "position": 0},
+                        {"kind": "photo", "image": image.pk, "position": 1},
+                    ],
+                }
+            ],
         },
     )
     assert response.status_code == 200
     assert "“Undescribed” has no alt text" in text(response)
-    assert not article.figures.exists()
+    assert not article.blocks.filter(kind="photo").exists()
 
 
 def test_publish_now_refuses_articles_whose_images_lack_alt_text(editor_client):

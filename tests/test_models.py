@@ -6,9 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Article, Category, MoreOnLink, Quote
+from articles.models import Article, Block, Category, MoreOnLink
 
-from .factories import ArticleFactory, CategoryFactory, MoreOnLinkFactory, SectionFactory
+from .factories import (
+    ArticleFactory,
+    CategoryFactory,
+    MoreOnLinkFactory,
+    SectionFactory,
+    TextBlockFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -107,27 +113,50 @@ def test_more_on_link_cannot_point_at_its_own_article():
         link.full_clean()
 
 
-def test_quote_must_be_placed_in_a_section_of_its_own_article():
+def test_a_block_must_be_placed_in_a_section_of_its_own_article():
     article = ArticleFactory()
     foreign_section = SectionFactory()
-    quote = Quote(article=article, section=foreign_section, text="Hello", speaker="Someone")
+    quote = Block(
+        article=article, section=foreign_section, kind="quote", text="Hello", speaker="Someone"
+    )
     with pytest.raises(ValidationError) as error:
         quote.full_clean()
     assert "section" in error.value.message_dict
 
 
 def test_quote_needs_a_speaker():
-    quote = Quote(article=ArticleFactory(), text="Words")
+    quote = Block(article=ArticleFactory(), kind="quote", text="Words")
     with pytest.raises(ValidationError) as error:
         quote.full_clean()
-    assert "speaker" in error.value.message_dict
+    assert list(error.value.message_dict) == ["speaker"]
 
 
-def test_section_markdown_is_rendered_at_save_time():
-    section = SectionFactory(body="A *quick* paragraph.\n\n- one\n- two\n\n> Said once")
-    assert "<em>quick</em>" in section.body_html
-    assert "<li>one</li>" in section.body_html
-    assert "<blockquote>" in section.body_html
+def test_only_a_quote_stands_outside_the_sections():
+    text = Block(article=ArticleFactory(), kind="text", body="Loose text.")
+    with pytest.raises(ValidationError) as error:
+        text.full_clean()
+    assert list(error.value.message_dict) == ["kind"]
+
+
+def test_the_database_refuses_a_block_without_its_content():
+    section = SectionFactory(body="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Block.objects.create(article=section.article, section=section, kind="photo")
+
+
+def test_a_block_switched_to_another_kind_keeps_only_that_kinds_fields():
+    block = TextBlockFactory(body="Some *text*.")
+    block.kind, block.text, block.speaker = "quote", "Words.", "Someone"
+    block.save()
+    block.refresh_from_db()
+    assert (block.body, block.body_html, block.text) == ("", "", "Words.")
+
+
+def test_text_markdown_is_rendered_at_save_time():
+    block = TextBlockFactory(body="A *quick* paragraph.\n\n- one\n- two\n\n> Said once")
+    assert "<em>quick</em>" in block.body_html
+    assert "<li>one</li>" in block.body_html
+    assert "<blockquote>" in block.body_html
 
 
 class ElementCollector(HTMLParser):
@@ -161,9 +190,9 @@ def elements(markup):
         '[x](https://ok.example/ "t" onmouseover=alert(1))',
     ],
 )
-def test_section_html_never_carries_script(body):
-    section = SectionFactory(body=body)
-    for tag, attrs in elements(section.body_html):
+def test_text_html_never_carries_script(body):
+    block = TextBlockFactory(body=body)
+    for tag, attrs in elements(block.body_html):
         assert tag not in {"script", "img", "iframe", "style"}
         assert not any(name.startswith("on") for name in attrs)
         href = attrs.get("href", "https://")
@@ -171,16 +200,16 @@ def test_section_html_never_carries_script(body):
 
 
 def test_safe_markdown_keeps_its_links():
-    section = SectionFactory(body="See [NASA](https://www.nasa.gov/) or [mail](mailto:a@b.c).")
-    hrefs = [attrs["href"] for tag, attrs in elements(section.body_html) if tag == "a"]
+    block = TextBlockFactory(body="See [NASA](https://www.nasa.gov/) or [mail](mailto:a@b.c).")
+    hrefs = [attrs["href"] for tag, attrs in elements(block.body_html) if tag == "a"]
     assert hrefs == ["https://www.nasa.gov/", "mailto:a@b.c"]
 
 
 def test_markdown_headings_stay_below_the_section_subheading():
-    section = SectionFactory(body="# Big\n\n## Smaller")
-    assert "<h1>" not in section.body_html
-    assert "<h2>" not in section.body_html
-    assert "<h3>Big</h3>" in section.body_html
+    block = TextBlockFactory(body="# Big\n\n## Smaller")
+    assert "<h1>" not in block.body_html
+    assert "<h2>" not in block.body_html
+    assert "<h3>Big</h3>" in block.body_html
 
 
 def test_category_cannot_be_deleted_while_it_has_articles():

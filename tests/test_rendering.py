@@ -160,9 +160,9 @@ def test_a_changed_photo_is_rendered_again(client, article, committed):
 
 def test_an_edited_part_is_rendered_again(client, article, committed):
     with committed():
-        section = article.sections.first()
-        section.body = "A brand new **paragraph**."
-        section.save()
+        text = article.sections.first().blocks.first()
+        text.body = "A brand new **paragraph**."
+        text.save()
         Correction.objects.create(article=article, text="A second correction.")
         article.tags.add("Soyuz")
     content = client.get(article.get_absolute_url()).content.decode()

@@ -141,10 +141,10 @@ def zeppelin_article(committed):
 
 
 def test_editing_a_section_updates_the_index(committed, zeppelin_article):
-    section = zeppelin_article.sections.get()
+    text = zeppelin_article.sections.get().blocks.get()
     with committed():
-        section.body = "A hot-air balloon was parked outside."
-        section.save()
+        text.body = "A hot-air balloon was parked outside."
+        text.save()
     assert found("balloon") == [zeppelin_article.pk]
     assert found("moored") == []
 
@@ -152,7 +152,7 @@ def test_editing_a_section_updates_the_index(committed, zeppelin_article):
 def test_deleting_a_quote_updates_the_index(committed, zeppelin_article):
     assert found("Ballon") == [zeppelin_article.pk]
     with committed():
-        zeppelin_article.quotes.get().delete()
+        zeppelin_article.blocks.get(kind="quote").delete()
     assert found("Ballon") == []
 
 
@@ -189,11 +189,11 @@ def test_deleting_an_article_removes_it_from_the_index(committed, zeppelin_artic
 
 
 def test_a_rolled_back_edit_leaves_the_index_as_it_was(committed, zeppelin_article):
-    section = zeppelin_article.sections.get()
+    text = zeppelin_article.sections.get().blocks.get()
     with pytest.raises(RuntimeError), committed():
         with transaction.atomic():
-            section.body = "A balloon."
-            section.save()
+            text.body = "A balloon."
+            text.save()
             raise RuntimeError
     assert found("balloon") == []
     assert found("zeppelin") == [zeppelin_article.pk]
@@ -201,7 +201,7 @@ def test_a_rolled_back_edit_leaves_the_index_as_it_was(committed, zeppelin_artic
 
 def test_an_admin_edit_updates_the_index(committed, editor_client, zeppelin_article):
     form = form_data(editor_client.get(change_url(zeppelin_article)))
-    form["sections-0-body"] = "A hot-air balloon was parked outside."
+    form["sections-0-blocks-0-body"] = "A hot-air balloon was parked outside."
     form["tags"] = "Balloons"
     with committed():
         assert editor_client.post(change_url(zeppelin_article), form).status_code == 302
@@ -214,7 +214,7 @@ def test_restoring_a_revision_restores_the_index(committed, editor_client, zeppe
     with committed():
         assert editor_client.post(change_url(zeppelin_article), first).status_code == 302
     form = form_data(editor_client.get(change_url(zeppelin_article)))
-    form["sections-0-body"] = "A hot-air balloon was parked outside."
+    form["sections-0-blocks-0-body"] = "A hot-air balloon was parked outside."
     with committed():
         assert editor_client.post(change_url(zeppelin_article), form).status_code == 302
     assert found("moored") == []

@@ -10,7 +10,15 @@ from taggit.models import Tag
 
 from articles import search
 from articles.demo import seed
-from articles.models import Article, Author, Category, ContentVersion, MoreOnLink, Quote, Section
+from articles.models import (
+    Article,
+    Author,
+    Block,
+    Category,
+    ContentVersion,
+    MoreOnLink,
+    Section,
+)
 
 from .factories import ArticleFactory, AuthorFactory
 
@@ -39,10 +47,11 @@ def test_seeded_articles_are_realistic_and_complete():
         assert 2 <= len(article.tags.all()) <= 5
         assert 1 <= len(article.byline_authors) <= 3
         assert article.sections.all()
-        assert all(section.body_html.startswith("<p>") for section in article.sections.all())
+        texts = article.blocks.filter(kind="text")
+        assert texts and all(block.body_html.startswith("<p>") for block in texts)
         assert article.updated_at == article.published_at
         assert not article.is_updated
-    assert Quote.objects.filter(article__in=articles).exists()
+    assert Block.objects.filter(article__in=articles, kind="quote").exists()
     assert MoreOnLink.objects.filter(article__in=articles).exists()
     assert 250 <= len(seed.TAG_NAMES) <= 400
 
@@ -78,7 +87,7 @@ def test_clear_removes_what_it_made_and_nothing_else(demo):
     MoreOnLink.objects.create(article=own, topic="more", target=seed.seeded_articles().first())
     others = {
         model: set(model.objects.exclude(pk__in=seed_rows(model)).values_list("pk", flat=True))
-        for model in (Article, Section, Quote, Category, Author, Tag)
+        for model in (Article, Section, Block, Category, Author, Tag)
     }
 
     search.rebuild()
@@ -116,7 +125,7 @@ def seed_rows(model):
     return {
         Article: articles,
         Section: Section.objects.filter(article__in=articles),
-        Quote: Quote.objects.filter(article__in=articles),
+        Block: Block.objects.filter(article__in=articles),
         Category: Category.objects.filter(slug__endswith="-seed"),
         Author: Author.objects.filter(slug__endswith="-seed"),
         Tag: Tag.objects.filter(slug__endswith="-seed"),

@@ -215,7 +215,7 @@ def test_second_save_from_a_stale_form_is_refused_and_keeps_the_text(client, edi
     assert first.post(change_url(article), first_form).status_code == 302
 
     second_form["headline"] = "Second editor's headline"
-    second_form["sections-0-body"] = "Second editor's careful paragraph."
+    second_form["sections-0-blocks-0-body"] = "Second editor's careful paragraph."
     refused = second.post(change_url(article), second_form)
 
     content = refused.content.decode()
@@ -226,7 +226,7 @@ def test_second_save_from_a_stale_form_is_refused_and_keeps_the_text(client, edi
     assert "Second editor&#x27;s careful paragraph." in content
     article.refresh_from_db()
     assert article.headline == "First editor's headline"
-    assert article.sections.get().body == "Original body."
+    assert article.sections.get().blocks.get().body == "Original body."
 
     # Submitting the same stale form again is still refused.
     assert second.post(change_url(article), second_form).status_code == 200
@@ -316,10 +316,10 @@ def test_history_lists_who_saved_and_an_earlier_revision_can_be_restored(editor_
     SectionFactory(article=article, subheading="Small Talk", body="First body.")
 
     form = opened_form(editor_client, article)
-    form["sections-0-body"] = "First body."
+    assert form["sections-0-blocks-0-body"] == "First body."
     assert editor_client.post(change_url(article), form).status_code == 302
     form = opened_form(editor_client, article)
-    form.update({"headline": "Second headline", "sections-0-body": "Rewritten body."})
+    form.update({"headline": "Second headline", "sections-0-blocks-0-body": "Rewritten body."})
     assert editor_client.post(change_url(article), form).status_code == 302
 
     history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
@@ -330,13 +330,14 @@ def test_history_lists_who_saved_and_an_earlier_revision_can_be_restored(editor_
 
     restore_form = form_data(editor_client.get(first_revision))
     assert restore_form["headline"] == "First headline"
-    assert restore_form["sections-0-body"] == "First body."
+    assert restore_form["sections-0-blocks-0-body"] == "First body."
     assert editor_client.post(first_revision, restore_form).status_code == 302
 
     article.refresh_from_db()
     assert article.headline == "First headline"
-    assert article.sections.get().body == "First body."
-    assert "First body." in article.sections.get().body_html
+    text = article.sections.get().blocks.get()
+    assert text.body == "First body."
+    assert "First body." in text.body_html
 
 
 def test_restoring_a_revision_does_not_overwrite_a_newer_save(editor_client):

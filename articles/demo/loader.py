@@ -3,7 +3,7 @@
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from ..models import Article, Author, Byline, Category, Image, MoreOnLink, Quote
+from ..models import Article, Author, Block, Byline, Category, Image, MoreOnLink
 from . import reference
 
 
@@ -38,22 +38,18 @@ def _load_article(data, category, authors):
     )
     # The demo owns these articles: their children are replaced, not merged.
     article.bylines.all().delete()
+    article.blocks.all().delete()
     article.sections.all().delete()
-    article.quotes.all().delete()
     article.more_on_links.all().delete()
     for position, slug in enumerate(data["authors"]):
         Byline.objects.create(article=article, author=authors[slug], position=position)
     article.tags.set(data["tags"])
     for position, quote in enumerate(data["lead_quotes"]):
-        Quote.objects.create(article=article, position=position, **quote)
+        Block.objects.create(article=article, kind=Block.Kind.QUOTE, position=position, **quote)
     for position, section_data in enumerate(data["sections"]):
-        section = article.sections.create(
-            position=position,
-            subheading=section_data["subheading"],
-            body=section_data["body"],
-        )
-        for quote_position, quote in enumerate(section_data["quotes"]):
-            Quote.objects.create(article=article, section=section, position=quote_position, **quote)
+        section = article.sections.create(position=position, subheading=section_data["subheading"])
+        for block_position, block in enumerate(reference.blocks(section_data)):
+            Block.objects.create(article=article, section=section, position=block_position, **block)
     for position, link in enumerate(data["more_on_links"]):
         MoreOnLink.objects.create(
             article=article,

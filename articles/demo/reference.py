@@ -103,6 +103,7 @@ VANDE_HEI_RETURN = {
                     "return.",
                     "speaker": "Chris Berger",
                     "speaker_role": "NASASpaceFlight editor",
+                    "after_paragraph": 2,
                 }
             ],
         },
@@ -137,12 +138,14 @@ VANDE_HEI_RETURN = {
                     "professional relationship between the cosmonauts and our astronauts.",
                     "speaker": "Bill Nelson",
                     "speaker_role": "NASA administrator",
+                    "after_paragraph": 1,
                 },
                 {
                     "text": "I was just enraged that he, the [cosmonauts], said that they were "
                     "going to leave an American crew member behind.",
                     "speaker": "Scott Kelly",
                     "speaker_role": "former NASA astronaut",
+                    "after_paragraph": 3,
                 },
             ],
         },
@@ -163,6 +166,25 @@ SOYUZ_ILLUSTRATION = {
     "focal_y": 0.5,
 }
 VANDE_HEI_RETURN["lead_image"] = SOYUZ_ILLUSTRATION
+
+
+def blocks(section):
+    """A section's blocks in reading order: its paragraphs as text blocks, each pull quote
+    placed after the paragraph it names (`after_paragraph`, counted from 1)."""
+    paragraphs = section["body"].split("\n\n")
+    quotes = sorted(section["quotes"], key=lambda quote: quote["after_paragraph"])
+    found, start = [], 0
+    for quote in quotes:
+        stop = quote["after_paragraph"]
+        if stop > start:
+            found.append({"kind": "text", "body": "\n\n".join(paragraphs[start:stop])})
+        found.append(
+            {"kind": "quote", **{k: v for k, v in quote.items() if k != "after_paragraph"}}
+        )
+        start = stop
+    if start < len(paragraphs):
+        found.append({"kind": "text", "body": "\n\n".join(paragraphs[start:])})
+    return found
 
 
 def illustration(label, size=(1800, 1200)):

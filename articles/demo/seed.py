@@ -1,7 +1,7 @@
 """Realistic articles in bulk, for load tests and for trying the site at scale.
 
 `manage.py seed_articles --count N` builds N published articles from the demo article's
-sections and quotes (reference.py), with generated headlines and deks, publication
+sections and blocks (reference.py), with generated headlines and deks, publication
 times over five years, categories, 2–5 tags from a vocabulary of about 300, bylines,
 More-on links and search documents, written with bulk inserts in batches.
 
@@ -11,6 +11,7 @@ vocabulary below. `--clear` removes exactly those (a seeded tag, category or aut
 real articles use as well is kept).
 """
 
+import copy
 import random
 import re
 from datetime import timedelta
@@ -25,7 +26,7 @@ from taggit.models import Tag, TaggedItem
 from .. import search
 from ..delivery import changes, rendered, validators
 from ..markdown import render_markdown
-from ..models import Article, Author, Byline, Category, MoreOnLink, Quote, Section
+from ..models import Article, Author, Block, Byline, Category, MoreOnLink, Section
 from . import reference
 
 SEED_SUFFIX = "-seed"
@@ -111,7 +112,7 @@ DEKS = [
 TAG_NAMES = sorted({*PLACES, *ORGANISATIONS, *(topic.capitalize() for topic in TOPICS)})
 YEARS = 5
 # Rows seed_articles writes for each article, deleted by `--clear` without signals.
-SEEDED_CHILDREN = (Byline, Section, Quote, MoreOnLink)
+SEEDED_CHILDREN = (Byline, Section, Block, MoreOnLink)
 
 
 def seed_slug(name):
@@ -198,20 +199,23 @@ class Seeder:
         return [by_name[name.lower()] for name in TAG_NAMES]
 
     def _body(self, data):
-        """Sections (Markdown rendered once, here) and quotes of one demo article."""
+        """Sections and blocks (Markdown rendered once, here) of one demo article."""
         sections = [
-            Section(pk=index + 1, position=index, subheading=s["subheading"], body=s["body"])
+            Section(pk=index + 1, position=index, subheading=s["subheading"])
             for index, s in enumerate(data["sections"])
         ]
-        for section in sections:
-            section.body_html = render_markdown(section.body)
-        quotes = [Quote(position=i, **quote) for i, quote in enumerate(data["lead_quotes"])]
+        blocks = [
+            Block(kind=Block.Kind.QUOTE, position=i, **quote)
+            for i, quote in enumerate(data["lead_quotes"])
+        ]
         for section, section_data in zip(sections, data["sections"], strict=True):
-            quotes += [
-                Quote(section_id=section.pk, position=i, **quote)
-                for i, quote in enumerate(section_data["quotes"])
+            blocks += [
+                Block(section_id=section.pk, position=i, **block)
+                for i, block in enumerate(reference.blocks(section_data))
             ]
-        return sections, quotes, search.plain_text(sections, quotes)
+        for block in blocks:
+            block.body_html = render_markdown(block.body)
+        return sections, blocks, search.plain_text(sections, blocks)
 
     def _next_number(self):
         numbers = [
@@ -293,34 +297,25 @@ class Seeder:
                     article=article,
                     position=template.position,
                     subheading=template.subheading,
-                    body=template.body,
-                    body_html=template.body_html,
                 )
                 for template in plan["body"][0]
             ]
         Byline.objects.bulk_create(bylines)
         TaggedItem.objects.bulk_create(tagged)
         Section.objects.bulk_create(sections)
-        Quote.objects.bulk_create(self._quotes(articles, plans, iter(sections)))
+        Block.objects.bulk_create(self._blocks(articles, plans, iter(sections)))
         MoreOnLink.objects.bulk_create(self._links(articles, plans, linkable_ids))
 
-    def _quotes(self, articles, plans, sections):
-        quotes = []
+    def _blocks(self, articles, plans, sections):
+        blocks = []
         for article, plan in zip(articles, plans, strict=True):
-            templates, template_quotes, _text = plan["body"]
+            templates, template_blocks, _text = plan["body"]
             section_pk = {template.pk: next(sections).pk for template in templates}
-            quotes += [
-                Quote(
-                    article=article,
-                    section_id=section_pk.get(quote.section_id),
-                    position=quote.position,
-                    text=quote.text,
-                    speaker=quote.speaker,
-                    speaker_role=quote.speaker_role,
-                )
-                for quote in template_quotes
-            ]
-        return quotes
+            for template in template_blocks:
+                block = copy.copy(template)
+                block.article, block.section_id = article, section_pk.get(template.section_id)
+                blocks.append(block)
+        return blocks
 
     def _links(self, articles, plans, linkable_ids):
         links = []
@@ -373,7 +368,7 @@ def _delete_articles(ids):
     TaggedItem.objects.filter(content_type=content_type, object_id__in=ids)._raw_delete(
         connection.alias
     )
-    Quote.objects.filter(article_id__in=ids)._raw_delete(connection.alias)
+    Block.objects.filter(article_id__in=ids)._raw_delete(connection.alias)
     for relation in Article._meta.related_objects:
         rows = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": ids})
         if relation.related_model in SEEDED_CHILDREN:
