@@ -487,19 +487,6 @@ OEMBED_ENDPOINTS = {
     "spotify": "https://open.spotify.com/oembed",
 }
 
-# Only http and https: neither a redirect nor a mistyped endpoint can read a file: or
-# ftp: address.
-_opener = urllib.request.OpenerDirector()
-for _handler in (
-    urllib.request.ProxyHandler(),
-    urllib.request.HTTPHandler(),
-    urllib.request.HTTPSHandler(),
-    urllib.request.HTTPRedirectHandler(),
-    urllib.request.HTTPDefaultErrorHandler(),
-    urllib.request.HTTPErrorProcessor(),
-):
-    _opener.add_handler(_handler)
-
 
 class OEmbedError(Exception):
     pass
@@ -540,7 +527,7 @@ def _read(request, timeout):
     # The socket's timeout bounds each wait; the deadline bounds a server that answers a
     # byte at a time, so an editor's save waits at most about twice the timeout.
     deadline = time.monotonic() + timeout
-    with _opener.open(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > MAX_OEMBED_BYTES:
             raise OEmbedError(f"the answer is {declared} bytes, over {MAX_OEMBED_BYTES}")
