@@ -230,3 +230,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# oEmbed, asked for an embed's title when an editor saves it (articles/embeds.py). The
+# endpoints, merged over the built-in ones by provider, exist for tests' local server.
+NEWSROOM_OEMBED_ENDPOINTS = {}
+NEWSROOM_OEMBED_TIMEOUT = float(os.environ.get("NEWSROOM_OEMBED_TIMEOUT", "3"))
