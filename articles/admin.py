@@ -1,3 +1,4 @@
+import nested_admin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -8,7 +9,6 @@ from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-import nested_admin
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 

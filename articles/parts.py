@@ -153,6 +153,22 @@ class Block(models.Model):
         }.get(self.kind, "")
         return f"{self.get_kind_display()}: {summary[:60]}"
 
+    def save(self, *args, **kwargs):
+        # Each kind keeps only its own fields, so a block switched from one kind to another
+        # leaves nothing stale behind in search documents or feeds.
+        kept = KIND_FIELDS[self.kind]
+        for kind, names in KIND_FIELDS.items():
+            if kind != self.kind:
+                for name in names - kept:
+                    field = self._meta.get_field(name)
+                    setattr(self, field.attname, None if field.null else "")
+        self.body_html = render_markdown(self.body) if self.kind == self.Kind.TEXT else ""
+        if self.kind == self.Kind.EMBED and self.embed:
+            self.provider = self.embed.provider
+            # Looked up once, here, with a short timeout: never on a reader's request.
+            self.title = self.title or embeds.fetch_title(self.embed)
+        super().save(*args, **kwargs)
+
     @property
     def shown_caption(self):
         return self.caption or (self.image.caption if self.image_id else "")
@@ -183,8 +199,14 @@ class Block(models.Model):
                 )
         elif self.kind == self.Kind.PHOTO and not self.image_id:
             errors["image"] = "Choose a photo from the library, or remove this block."
-        elif self.kind == self.Kind.EMBED and not self.url:
-            errors["url"] = "Paste the address of what to embed, or remove this block."
+        elif self.kind == self.Kind.EMBED:
+            if not self.url:
+                errors["url"] = "Paste the address of what to embed, or remove this block."
+            else:
+                try:
+                    self.url = embeds.recognise(self.url).url
+                except ValidationError as error:
+                    errors["url"] = error.messages
         # A block written in a new section has the section (not yet its id) until saved.
         in_a_section = self.section_id is not None or (
             Block.section.is_cached(self) and self.section is not None
@@ -193,18 +215,6 @@ class Block(models.Model):
             errors["kind"] = "Only a quote can stand outside the sections."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        # Each kind keeps only its own fields, so a block switched from one kind to another
-        # leaves nothing stale behind in search documents or feeds.
-        kept = KIND_FIELDS[self.kind]
-        for kind, names in KIND_FIELDS.items():
-            if kind != self.kind:
-                for name in names - kept:
-                    field = self._meta.get_field(name)
-                    setattr(self, field.attname, None if field.null else "")
-        self.body_html = render_markdown(self.body) if self.kind == self.Kind.TEXT else ""
-        super().save(*args, **kwargs)
 
 
 KIND_FIELDS = {

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, Block
 
-from .factories import ArticleFactory, AuthorFactory, CategoryFactory, SectionFactory
+from .factories import ArticleFactory, AuthorFactory, CategoryFactory
 from .helpers import article_form
 
 pytestmark = pytest.mark.django_db

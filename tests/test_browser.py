@@ -68,8 +68,8 @@ def editorial_groups(transactional_db):
     """The Writers and Editors groups, made by the data migrations that make them.
 
     The live server needs transactional tests, which empty every table after each test:
-    the groups migrations 0003, 0006 (the photo library) and 0010 (blocks) made are gone for all but the
-    first of them.
+    the groups migrations 0003, 0006 (the photo library) and 0010 (blocks) made are gone
+    for all but the first of them.
     """
     for name, function in [
         ("0003_editorial_groups", "create_groups"),
