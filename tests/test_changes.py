@@ -124,6 +124,9 @@ def test_a_new_category_moves_the_validators_though_no_article_shows_it(client, 
 def test_a_rolled_back_change_leaves_nothing_pending_that_blocks_the_next(client, committed):
     with committed():
         article = ArticleFactory(headline="Before")
+    # Kept in the page cache until a commit moves the validators. Uncached, the page would
+    # render live and show "After" even if that commit brought nothing up to date.
+    assert "Before" in client.get(article.get_absolute_url()).content.decode()
     try:
         with transaction.atomic():
             article.headline = "Rolled back"
