@@ -1,7 +1,10 @@
+import json
+
 import nested_admin
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
@@ -13,7 +16,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from . import preview
-from .forms import ArticleAdminForm
+from .forms import ArticleAdminForm, steps_for
 from .inlines import (
     BylineInline,
     CorrectionInline,
@@ -39,7 +42,7 @@ from .photos.admin import lead_image_summary, thumbnail
 WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
 
 NEXT_STEPS = {
-    Article.Status.DRAFT: "Next step: finish the draft, then set the status to “In review”.",
+    Article.Status.DRAFT: "Next step: finish the draft, then press “Submit for review”.",
     Article.Status.REVIEW: "Next step: an editor previews the article and publishes it.",
     Article.Status.PUBLISHED: "Live. If the story changes, add a correction or update below.",
     Article.Status.UNPUBLISHED: "Taken down. Readers get a 404; publish it again to restore it.",
@@ -119,23 +122,36 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
     ]
 
     def get_fieldsets(self, request, obj=None):
-        publication = ["status", "published_at"]
-        if obj is not None:
-            publication = ["workflow", *publication]
         fieldsets = [
             (None, {"fields": ["headline", "slug", "dek", "category", "tags", "opened_version"]}),
             ("Lead image", {"fields": ["lead_image", "lead_image_preview"]}),
-            ("Publication", {"fields": publication}),
         ]
         if obj is not None:
-            fieldsets.append(("Suggested “More on” links", {"fields": ["suggested_more_on"]}))
+            fieldsets += [
+                ("Publication", {"fields": ["workflow", "published_at"]}),
+                ("Suggested “More on” links", {"fields": ["suggested_more_on"]}),
+            ]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["workflow", "suggested_more_on", "lead_image_preview"]
-        if not can_publish(request):
-            readonly.append("published_at")
-        return readonly
+        # Status and publication time change only through the publish bar's buttons.
+        return ["workflow", "published_at", "suggested_more_on", "lead_image_preview"]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        steps = steps_for(obj or Article(), can_publish(request))
+        context["publish_steps"] = [(name, step) for name, step in steps.items() if name != "save"]
+        context["asks_note"] = any(step.asks_note for step in steps.values())
+        context["asks_time"] = any(step.asks_time for step in steps.values())
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The revision's comment and the history say which button was pressed, and why.
+        message = super().construct_change_message(request, form, formsets, add)
+        note = form.history_note()
+        if not note:
+            return message
+        details = LogEntry(change_message=json.dumps(message)).get_change_message()
+        return f"{note} {details}".strip()
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

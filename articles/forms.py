@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -9,7 +11,61 @@ from .models import Article
 HEADLINE_GUIDANCE = 110
 DEK_GUIDANCE = 200
 
-WRITER_STATUSES = [Article.Status.DRAFT, Article.Status.REVIEW]
+DRAFT, REVIEW = Article.Status.DRAFT, Article.Status.REVIEW
+PUBLISHED, UNPUBLISHED = Article.Status.PUBLISHED, Article.Status.UNPUBLISHED
+
+
+@dataclass(frozen=True)
+class Step:
+    """One button of the publish bar: what it does to the article, and who may press it."""
+
+    label: str
+    # What the article's history says it did.
+    done: str
+    # The statuses it can be pressed in; None for a new article.
+    from_statuses: tuple
+    editors_only: bool = False
+    # Whether the button opens the note or the time beside it.
+    asks_note: bool = False
+    asks_time: bool = False
+
+
+STEPS = {
+    "save": Step("Save", "Saved", (None, DRAFT, REVIEW, PUBLISHED, UNPUBLISHED)),
+    "submit": Step("Submit for review", "Submitted for review", (None, DRAFT), asks_note=True),
+    "send_back": Step(
+        "Send back to the writer",
+        "Sent back to the writer",
+        (REVIEW,),
+        editors_only=True,
+        asks_note=True,
+    ),
+    "schedule": Step(
+        "Schedule",
+        "Scheduled",
+        (None, DRAFT, REVIEW, UNPUBLISHED),
+        editors_only=True,
+        asks_time=True,
+    ),
+    "publish": Step(
+        "Publish now", "Published", (None, DRAFT, REVIEW, UNPUBLISHED), editors_only=True
+    ),
+    "unpublish": Step("Unpublish", "Unpublished", (PUBLISHED,), editors_only=True),
+}
+
+
+def steps_for(article, can_publish):
+    """The publish bar's buttons for `article` (not saved yet when it has no pk)."""
+    status = article.status if article.pk else None
+    found = {}
+    for name, step in STEPS.items():
+        # A scheduled article isn't live yet: it can be rescheduled or published now.
+        pressable = status in step.from_statuses or (
+            article.is_scheduled and name in ("schedule", "publish")
+        )
+        if pressable and (can_publish or not step.editors_only):
+            found[name] = step
+    return found
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -17,6 +73,20 @@ class ArticleAdminForm(forms.ModelForm):
 
     # The version the editor opened; a model field can't be both hidden and non-editable.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # The publish bar's note and time: the button pressed (`_workflow`) says which applies.
+    note = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="For the editor when you submit, for the writer when you send it back. "
+        "Kept in the article's history.",
+    )
+    schedule_at = forms.DateTimeField(
+        label="Go live at",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
 
     # Set per request by ArticleAdmin.get_form().
     can_publish = False
@@ -31,8 +101,6 @@ class ArticleAdminForm(forms.ModelForm):
             "category",
             "tags",
             "lead_image",
-            "status",
-            "published_at",
         ]
         help_texts = {
             "headline": f"Keep it under {HEADLINE_GUIDANCE} characters so it fits search "
@@ -51,23 +119,71 @@ class ArticleAdminForm(forms.ModelForm):
             )
         if self.instance.pk:
             self.fields["opened_version"].initial = self._saved_version()
-        if not self.can_publish and "status" in self.fields:
-            self.fields["status"].choices = [
-                (value, label)
-                for value, label in Article.Status.choices
-                if value in WRITER_STATUSES
-            ]
-            self.fields[
-                "status"
-            ].help_text = "Set “In review” when the draft is ready for an editor."
+        self.fields[
+            "schedule_at"
+        ].help_text = f"In the newsroom's time, {timezone.get_current_timezone_name()}."
+        if self.instance.is_scheduled:
+            self.fields["schedule_at"].initial = timezone.localtime(self.instance.published_at)
+        self.step_name = self.data.get("_workflow") or "save"
 
     def clean(self):
         cleaned_data = super().clean()
         if self.instance.pk:
             self._check_nobody_saved_in_between(cleaned_data.get("opened_version"))
-        if not self.can_publish and cleaned_data.get("status") not in WRITER_STATUSES:
-            self.add_error("status", "Only editors can publish or unpublish an article.")
+        self._take_step(cleaned_data)
         return cleaned_data
+
+    @property
+    def step(self):
+        return STEPS.get(self.step_name, STEPS["save"])
+
+    def history_note(self):
+        """What the article's history says this save did, with the note if there is one."""
+        note = self.cleaned_data.get("note", "").strip()
+        done = self.step.done
+        if self.step_name == "schedule":
+            when = timezone.localtime(self.instance.published_at)
+            done = f"Scheduled for {when:%Y-%m-%d %H:%M} {timezone.get_current_timezone_name()}"
+        if self.step_name == "save" and not note:
+            return ""
+        return f"{done}. Note: {note}" if note else f"{done}."
+
+    def _take_step(self, cleaned_data):
+        """Set the status and publication time the pressed button asks for, if allowed."""
+        article, name = self.instance, self.step_name
+        step = steps_for(article, self.can_publish).get(name)
+        if step is None:
+            who = "Only editors" if STEPS.get(name, STEPS["save"]).editors_only else "Nobody"
+            raise ValidationError(
+                "%(who)s can do that to an article that is %(status)s. Use one of the "
+                "buttons below the form.",
+                code="step_refused",
+                params={"who": who, "status": article.status_label.lower()},
+            )
+        now = timezone.now()
+        if name == "submit":
+            article.status = REVIEW
+        elif name == "send_back":
+            article.status = DRAFT
+            if not cleaned_data.get("note", "").strip():
+                self.add_error("note", "Tell the writer what to change before sending it back.")
+        elif name == "schedule":
+            when = cleaned_data.get("schedule_at")
+            if when is None:
+                self.add_error("schedule_at", "Choose the date and time it should go live.")
+            elif when <= now:
+                self.add_error(
+                    "schedule_at",
+                    "That time has passed. Choose a time in the future, or press “Publish now”.",
+                )
+            else:
+                article.status, article.published_at = PUBLISHED, when
+        elif name == "publish":
+            article.status = PUBLISHED
+            if article.published_at is None or article.published_at > now:
+                article.published_at = now
+        elif name == "unpublish":
+            article.status = UNPUBLISHED
 
     def _saved_version(self, lock=False):
         if self.version_before_revert is not None:

@@ -1,7 +1,5 @@
 from html.parser import HTMLParser
 
-from articles.models import Article
-
 INLINES = {
     "bylines": [],
     "lead_quotes": [],
@@ -14,6 +12,9 @@ INLINES = {
 def article_form(category, inlines=None, existing=None, **fields):
     """POST data for the article change form, its inlines given as lists of dicts.
 
+    `_workflow="publish"` (or "submit", "schedule" with `schedule_at`, …) presses that
+    button of the publish bar; without it the form is saved as it is.
+
     A section's dict may hold its `blocks` (a list of dicts) and, when some of them are
     saved already, `initial_blocks` (how many).
     """
@@ -23,9 +24,6 @@ def article_form(category, inlines=None, existing=None, **fields):
         "dek": "A quiet landing in Kazakhstan.",
         "category": category.pk,
         "tags": "ISS, NASA",
-        "status": Article.Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
         **fields,
     }
     existing = existing or {}
@@ -54,13 +52,9 @@ def change_form(article, inlines=None, existing=None, **fields):
         "slug": article.slug,
         "dek": article.dek,
         "tags": ", ".join(article.tags.names()),
-        "status": article.status,
         "opened_version": article.version,
         **fields,
     }
-    if article.published_at and "published_at_0" not in fields:
-        data["published_at_0"] = article.published_at.strftime("%Y-%m-%d")
-        data["published_at_1"] = article.published_at.strftime("%H:%M:%S")
     return article_form(article.category, inlines=inlines, existing=existing, **data)
 
 

@@ -24,7 +24,7 @@ def test_editor_writes_an_article_with_sections_blocks_and_a_more_on_link(admin_
     target = ArticleFactory(headline="Cosmonaut hands over command")
     data = article_form(
         category,
-        status=Article.Status.PUBLISHED,
+        _workflow="publish",
         inlines={
             "bylines": [{"author": author.pk, "position": 0}],
             "sections": [

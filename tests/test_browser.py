@@ -5,6 +5,7 @@ the live server. With NEWSROOM_SCREENSHOTS set to a directory, the tests also sa
 screenshots of the README's editor guide there (`make screenshots`).
 """
 
+import datetime
 import importlib
 import os
 import re
@@ -15,6 +16,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -211,9 +213,11 @@ def write_and_submit(page):
     add_inline(page, "more_on_links")
     page.locator("#id_more_on_links-0-topic").fill("the ISS")
     choose(page, "id_more_on_links-0-target", HANDOVER)
-    expect(page.locator("#id_status option")).to_have_text(["Draft", "In review"])
-    page.locator("#id_status").select_option(label="In review")
-    page.get_by_role("button", name="Save and continue editing").click()
+    # A writer's publish bar: save, or submit with a note for the editor.
+    bar = page.get_by_role("group", name="Save and publish")
+    expect(bar.get_by_role("button")).to_have_text(["Save draft", "Submit for review"])
+    bar.get_by_label("Note").fill("Quotes checked against the recordings.")
+    bar.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
 
@@ -258,9 +262,18 @@ def preview_and_publish(page, article):
     screenshot(preview, "04-preview", full_page=True)
     preview.close()
 
-    page.locator("#id_status").select_option(label="Published")
-    page.get_by_role("button", name="Save", exact=True).click()
+    # Scheduled a few seconds ahead, typed in the newsroom's time (New York), not UTC.
+    bar = page.get_by_role("group", name="Save and publish")
+    expect(bar).to_contain_text("In the newsroom's time, America/New_York.")
+    goes_live = timezone.localtime(timezone.now() + datetime.timedelta(seconds=4))
+    bar.get_by_label("Go live at").fill(goes_live.strftime("%Y-%m-%dT%H:%M:%S"))
+    bar.get_by_role("button", name="Schedule").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.locator("#result_list").get_by_role("link", name=HEADLINE).click()
+    expect(page.locator(".field-workflow")).to_contain_text(
+        f"Scheduled: goes live at {goes_live:%Y-%m-%d %H:%M} E"
+    )
+    return goes_live
 
 
 def read_as_reader(page, article):
@@ -285,7 +298,10 @@ def read_as_reader(page, article):
     expect(page.locator("h1")).to_have_text(HANDOVER)
 
 
-def test_writer_drafts_and_submits_editor_publishes_reader_reads(new_page, writer, editor):
+def test_writer_submits_editor_schedules_reader_reads_at_that_time(
+    new_page, writer, editor, settings
+):
+    settings.TIME_ZONE = "America/New_York"
     space = CategoryFactory(name="Space", slug="space")
     AuthorFactory(name="Dana Whitfield", slug="dana-whitfield")
     AuthorFactory(name="Sam Okafor", slug="sam-okafor")
@@ -295,12 +311,16 @@ def test_writer_drafts_and_submits_editor_publishes_reader_reads(new_page, write
     article = Article.objects.get(headline=HEADLINE)
     assert (article.status, article.created_by) == (Article.Status.REVIEW, writer)
 
-    preview_and_publish(log_in(new_page(), editor), article)
+    goes_live = preview_and_publish(log_in(new_page(), editor), article)
     article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == goes_live.replace(microsecond=0)
+    reader = new_page(permissions=["clipboard-read", "clipboard-write"])
+    assert reader.goto(article.get_absolute_url()).status == 404
+    # Readers get it at its time, with no process running and nobody saving.
+    reader.wait_for_timeout(max(0, (goes_live - timezone.now()).total_seconds() * 1000) + 1200)
     assert article.is_public
 
-    read_as_reader(new_page(permissions=["clipboard-read", "clipboard-write"]), article)
+    read_as_reader(reader, article)
 
 
 def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):

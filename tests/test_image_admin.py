@@ -210,7 +210,7 @@ def post_article(client, article, **fields):
 def test_publishing_with_a_lead_image_without_alt_text_is_refused(editor_client):
     image = ImageFactory(title="Untitled", alt_text="")
     article = ArticleFactory(status=REVIEW, lead_image=image)
-    response = post_article(editor_client, article, lead_image=image.pk, status=PUBLISHED)
+    response = post_article(editor_client, article, lead_image=image.pk, _workflow="publish")
     assert response.status_code == 200
     assert "“Untitled” has no alt text, so the article can't be published." in text(response)
     article.refresh_from_db()
@@ -220,7 +220,7 @@ def test_publishing_with_a_lead_image_without_alt_text_is_refused(editor_client)
 def test_publishing_with_a_described_lead_image_works(editor_client):
     image = ImageFactory()
     article = ArticleFactory(status=REVIEW)
-    response = post_article(editor_client, article, lead_image=image.pk, status=PUBLISHED)
+    response = post_article(editor_client, article, lead_image=image.pk, _workflow="publish")
     assert response.status_code == 302, response.context["errors"]
     article.refresh_from_db()
     assert (article.status, article.lead_image) == (PUBLISHED, image)
@@ -229,7 +229,7 @@ def test_publishing_with_a_described_lead_image_works(editor_client):
 def test_a_draft_may_use_an_image_without_alt_text(editor_client):
     image = ImageFactory(alt_text="")
     article = ArticleFactory(status=REVIEW)
-    response = post_article(editor_client, article, lead_image=image.pk, status=REVIEW)
+    response = post_article(editor_client, article, lead_image=image.pk)
     assert response.status_code == 302, response.context["errors"]
 
 
@@ -240,7 +240,7 @@ def test_publishing_with_a_figure_without_alt_text_is_refused(editor_client):
     response = post_article(
         editor_client,
         article,
-        status=PUBLISHED,
+        _workflow="publish",
         existing={"sections": 1},
         inlines={
             "sections": [

@@ -42,7 +42,7 @@ ACTIONS = {
     ),
     "submit for review (form)": (
         DRAFT,
-        lambda c, a: save_form(c, a, status=REVIEW),
+        lambda c, a: save_form(c, a, _workflow="submit"),
         lambda a: a.status == REVIEW,
     ),
     "submit for review (action)": (
@@ -52,7 +52,7 @@ ACTIONS = {
     ),
     "publish (form)": (
         REVIEW,
-        lambda c, a: save_form(c, a, status=PUBLISHED),
+        lambda c, a: save_form(c, a, _workflow="publish"),
         lambda a: a.status == PUBLISHED,
     ),
     "publish (action)": (
@@ -62,9 +62,7 @@ ACTIONS = {
     ),
     "schedule (form)": (
         REVIEW,
-        lambda c, a: save_form(
-            c, a, status=PUBLISHED, published_at_0="2099-01-01", published_at_1="09:00:00"
-        ),
+        lambda c, a: save_form(c, a, _workflow="schedule", schedule_at="2099-01-01T09:00"),
         lambda a: a.is_scheduled,
     ),
     "edit published work": (
@@ -74,7 +72,7 @@ ACTIONS = {
     ),
     "unpublish (form)": (
         PUBLISHED,
-        lambda c, a: save_form(c, a, status=UNPUBLISHED),
+        lambda c, a: save_form(c, a, _workflow="unpublish"),
         lambda a: a.status == UNPUBLISHED,
     ),
     "unpublish (action)": (
@@ -123,13 +121,26 @@ def test_permission_matrix(role, action, allowed):
     assert happened(article) is allowed
 
 
-def test_writer_is_offered_only_draft_and_review(writer_client, writer):
+def test_writer_is_offered_only_save_and_submit(writer_client, writer):
     article = ArticleFactory(status=DRAFT, created_by=writer)
     content = writer_client.get(change_url(article)).content.decode()
-    assert '<option value="draft" selected>Draft</option>' in content
-    assert '<option value="review">In review</option>' in content
-    assert 'value="published"' not in content
-    assert 'name="published_at_0"' not in content
+    assert 'name="_workflow" value="submit">Submit for review</button>' in content
+    assert re.findall(r'name="_workflow" value="(\w+)"', content) == ["submit"]
+    assert 'name="schedule_at"' not in content
+    assert 'name="status"' not in content
+
+
+def test_editor_is_offered_the_steps_for_the_articles_state(editor_client):
+    def offered(status, **fields):
+        article = ArticleFactory(status=status, **fields)
+        content = editor_client.get(change_url(article)).content.decode()
+        return re.findall(r'name="_workflow" value="(\w+)"', content)
+
+    assert offered(REVIEW) == ["send_back", "schedule", "publish"]
+    assert offered(PUBLISHED) == ["unpublish"]
+    in_a_day = timezone.now() + datetime.timedelta(days=1)
+    assert offered(PUBLISHED, published_at=in_a_day) == ["schedule", "publish", "unpublish"]
+    assert offered(UNPUBLISHED) == ["schedule", "publish"]
 
 
 def test_writer_sees_others_work_read_only(writer_client):
@@ -489,21 +500,98 @@ def test_writer_cannot_publish_by_restoring_a_published_revision(writer, editor)
     as_editor.force_login(editor)
     as_writer.force_login(writer)
     published = opened_form(as_editor, article)
-    published.update(
-        {"status": PUBLISHED, "published_at_0": "2022-03-30", "published_at_1": "16:00"}
-    )
+    published["_workflow"] = "publish"
     assert as_editor.post(change_url(article), published).status_code == 302
-    back_to_draft = opened_form(as_editor, article)
-    back_to_draft["status"] = DRAFT
-    assert as_editor.post(change_url(article), back_to_draft).status_code == 302
+    taken_down = opened_form(as_editor, article)
+    taken_down["_workflow"] = "unpublish"
+    assert as_editor.post(change_url(article), taken_down).status_code == 302
 
     history = as_writer.get(reverse("admin:articles_article_history", args=[article.pk]))
     published_revision = re.findall(r'href="([^"]+/history/\d+/)"', history.content.decode())[0]
     restore = form_data(as_writer.get(published_revision))
-    restore["status"] = PUBLISHED
+    restore["_workflow"] = "publish"
     response = as_writer.post(published_revision, restore)
 
     assert response.status_code in (200, 403)
     article.refresh_from_db()
-    assert article.status == DRAFT
+    assert article.status == UNPUBLISHED
     assert not Article.objects.published().exists()
+
+
+# The publish bar
+
+
+def test_a_time_is_scheduled_in_the_newsrooms_time_zone(editor_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    article = ArticleFactory(status=REVIEW, published_at=None)
+    content = editor_client.get(change_url(article)).content.decode()
+    assert "In the newsroom&#x27;s time, America/New_York." in content
+
+    response = save_form(
+        editor_client, article, _workflow="schedule", schedule_at="2099-01-01T09:00"
+    )
+    assert response.status_code == 302, response.context["errors"]
+    article.refresh_from_db()
+    assert article.published_at == datetime.datetime(2099, 1, 1, 14, 0, tzinfo=datetime.UTC)
+    assert article.is_scheduled
+    history = editor_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Scheduled for 2099-01-01 09:00 America/New_York." in history.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("schedule_at", "message"),
+    [
+        ("", "Choose the date and time it should go live."),
+        ("2020-01-01T09:00", "That time has passed."),
+        ("next tuesday", "Enter a valid date/time."),
+    ],
+)
+def test_a_bad_schedule_is_refused_at_the_field_and_keeps_the_text(
+    editor_client, schedule_at, message
+):
+    article = ArticleFactory(status=REVIEW, published_at=None)
+    response = save_form(
+        editor_client,
+        article,
+        headline="A headline worth keeping",
+        _workflow="schedule",
+        schedule_at=schedule_at,
+    )
+    assert response.status_code == 200
+    assert message in response.context["adminform"].form.errors["schedule_at"][0]
+    assert "A headline worth keeping" in response.content.decode()
+    article.refresh_from_db()
+    assert (article.status, article.published_at) == (REVIEW, None)
+
+
+def test_sending_back_needs_a_note_which_the_history_keeps(editor_client, writer):
+    article = ArticleFactory(status=REVIEW, created_by=writer)
+    refused = save_form(editor_client, article, _workflow="send_back")
+    assert refused.status_code == 200
+    assert "Tell the writer what to change" in refused.content.decode()
+
+    note = "Please check the landing time with NASA."
+    response = save_form(editor_client, article, _workflow="send_back", note=note)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == DRAFT
+    as_writer = Client()
+    as_writer.force_login(writer)
+    history = as_writer.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert f"Sent back to the writer. Note: {note}" in history.content.decode()
+
+
+def test_a_writer_submits_with_a_note_but_cannot_press_an_editors_button(writer_client, writer):
+    article = ArticleFactory(status=DRAFT, created_by=writer, published_at=None)
+    refused = save_form(writer_client, article, _workflow="publish")
+    assert refused.status_code == 200
+    assert "Only editors can do that to an article that is draft." in refused.content.decode()
+    article.refresh_from_db()
+    assert article.status == DRAFT
+
+    response = save_form(writer_client, article, _workflow="submit", note="Ready for a look.")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == REVIEW
+    history = writer_client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert "Submitted for review. Note: Ready for a look." in history.content.decode()
