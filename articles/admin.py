@@ -16,6 +16,7 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from . import preview
+from .editing import UnsavedChangesMixin
 from .forms import ArticleAdminForm, steps_for
 from .inlines import (
     BylineInline,
@@ -95,7 +96,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
+class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, VersionAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -157,6 +158,7 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.can_publish = can_publish(request)
         form.version_before_revert = getattr(request, "article_version_before_revert", None)
+        form.restoring = hasattr(request, "restored_changes")
         return form
 
     def get_inline_instances(self, request, obj=None):
@@ -278,7 +280,7 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
         if article.is_scheduled:
             return format_html(
                 "<strong>Scheduled</strong>: goes live at {}. "
-                "Publish now from the article list, or change the time.",
+                "Press “Publish now” below, or schedule another time.",
                 timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M %Z"),
             )
         return format_html(

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
@@ -91,6 +92,9 @@ class ArticleAdminForm(forms.ModelForm):
     # Set per request by ArticleAdmin.get_form().
     can_publish = False
     version_before_revert = None
+    # True when the form shows an editor's kept, unsaved changes: they are put back to
+    # be checked and saved by the editor, never saved as they are restored.
+    restoring = False
 
     class Meta:
         model = Article
@@ -125,6 +129,15 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.is_scheduled:
             self.fields["schedule_at"].initial = timezone.localtime(self.instance.published_at)
         self.step_name = self.data.get("_workflow") or "save"
+
+    def full_clean(self):
+        if self.restoring:
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
+
+    def is_valid(self):
+        return not self.restoring and super().is_valid()
 
     def clean(self):
         cleaned_data = super().clean()

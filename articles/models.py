@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 # Models of the app's packages are imported here, so Django registers them with the app.
+from .autosave import UnsavedChanges  # noqa: F401
 from .delivery.models import ContentVersion, RenderedArticle  # noqa: F401
 from .parts import Block, Byline, Correction, MoreOnLink, Section  # noqa: F401
 from .photos.models import MISSING_ALT_TEXT, Image, Rendition, renditions_of  # noqa: F401

@@ -209,6 +209,10 @@ NEWSROOM_PAGE_CACHE_ALIAS = "default"
 # The longest a stored page is served; a change ends it at once.
 NEWSROOM_PAGE_CACHE_SECONDS = int(os.environ.get("NEWSROOM_PAGE_CACHE_SECONDS", "600"))
 
+# A long article's form (every block's fields, nested in its sections) passes Django's
+# default of 1,000 fields; refusing it would lose the editor's save.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
 # How long a shared preview link works for a colleague who is not signed in.
 PREVIEW_LINK_MAX_AGE = int(os.environ.get("NEWSROOM_PREVIEW_DAYS", "3")) * 24 * 60 * 60
 

@@ -323,6 +323,50 @@ def test_writer_submits_editor_schedules_reader_reads_at_that_time(
     read_as_reader(reader, article)
 
 
+def test_writer_leaves_mid_edit_and_gets_the_text_back(new_page, writer):
+    CategoryFactory(name="Space")
+    page = log_in(new_page(), writer)
+    page.goto("/admin/articles/article/add/")
+    page.get_by_label("Headline").fill("Soyuz lands in Kazakhstan")
+    add_inline(page, "sections")
+    page.locator("#id_sections-0-subheading").fill("Small Talk")
+    text = add_block(page, 0, 0, "text")
+    page.locator(f"{text}-body").fill("The capsule touched down at dawn.")
+    expect(page.locator(".autosave-status")).to_contain_text("Changes kept at", timeout=10_000)
+
+    # Words typed since the last keep go with the page as it is left; leaving asks first.
+    page.locator(f"{text}-body").press("End")
+    page.locator(f"{text}-body").type(" Crews met it within minutes.")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+    page.get_by_role("link", name="Articles").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/articles/$"))
+    assert asked == ["beforeunload"]
+
+    page.goto("/admin/articles/article/add/")
+    offer = page.get_by_role("region", name="Unsaved changes")
+    expect(offer).to_contain_text("You have changes to this new article that were not saved")
+    screenshot(page, "05-writer-restores-changes")
+    offer.get_by_role("link", name=re.compile(r"^Restore the changes from \d\d:\d\d$")).click()
+    expect(page.get_by_label("Headline")).to_have_value("Soyuz lands in Kazakhstan")
+    expect(page.locator("#id_sections-0-subheading")).to_have_value("Small Talk")
+    expect(page.locator(f"{text}-body")).to_have_value(
+        "The capsule touched down at dawn. Crews met it within minutes."
+    )
+    expect(page.locator(f"{text}-speaker")).to_be_hidden()
+    expect(page.locator(".errornote")).to_have_count(0)
+    assert not Article.objects.exists()
+
+    choose(page, "id_category", "Space")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get()
+    assert article.sections.get().blocks.get().body == (
+        "The capsule touched down at dawn. Crews met it within minutes."
+    )
+    expect(page.get_by_role("region", name="Unsaved changes")).to_have_count(0)
+
+
 def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):
     article = ArticleFactory(
         headline="Soyuz lands in Kazakhstan", status=Article.Status.DRAFT, published_at=None
