@@ -7,6 +7,8 @@ placeholder (templates/includes/embed.html, static/js/embeds.js): nothing reache
 provider until they ask for it.
 """
 
+import contextlib
+import contextvars
 import http.client
 import json
 import logging
@@ -492,8 +494,23 @@ class OEmbedError(Exception):
     pass
 
 
+# Off while a preview saves an unsaved form only to roll it back: no provider is asked.
+_lookups_allowed = contextvars.ContextVar("newsroom_oembed_lookups", default=True)
+
+
+@contextlib.contextmanager
+def no_lookups():
+    token = _lookups_allowed.set(False)
+    try:
+        yield
+    finally:
+        _lookups_allowed.reset(token)
+
+
 def fetch_title(embed: Embed, *, timeout: float | None = None) -> str:
     """The item's title from its provider's oEmbed endpoint, or "" if it can't be had."""
+    if not _lookups_allowed.get():
+        return ""
     endpoint = {**OEMBED_ENDPOINTS, **settings.NEWSROOM_OEMBED_ENDPOINTS}.get(embed.provider)
     if not endpoint:
         return ""

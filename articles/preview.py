@@ -25,8 +25,12 @@ def article_pk_from_token(token):
     return data["article"]
 
 
-def render_preview(request, article_pk, *, share_link=None):
-    """The article exactly as readers will see it, marked so nobody indexes it."""
+def render_preview(request, article_pk, *, share_link=None, unsaved=False):
+    """The article exactly as readers will see it, marked so nobody indexes it.
+
+    `unsaved` says the article was saved only inside a transaction that will be rolled
+    back: the page shows the editor's form as it is, not what is saved.
+    """
     article = get_object_or_404(Article.objects.for_listing().with_body(), pk=article_pk)
     # Rendered now, never stored: a preview shows what is saved at this moment.
     parts = rendered.render_parts(article)
@@ -40,6 +44,7 @@ def render_preview(request, article_pk, *, share_link=None):
             "is_preview": True,
             "share_url": request.build_absolute_uri(article.get_absolute_url()),
             "preview_share_link": share_link,
+            "preview_of_unsaved_form": unsaved,
             "page_meta": metadata.for_article(request, parts.facts, robots="noindex, nofollow"),
         },
     )

@@ -23,7 +23,17 @@ from articles.models import Article
 from articles.photos.models import Image
 
 from . import image_files
-from .factories import ArticleFactory, AuthorFactory, CategoryFactory, ImageFactory, UserFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    ImageFactory,
+    QuoteFactory,
+    SectionFactory,
+    TextBlockFactory,
+    UserFactory,
+)
+from .oembed_server import serving
 
 pytestmark = pytest.mark.usefixtures("live_server_settings")
 
@@ -33,6 +43,10 @@ PASSWORD = "correct horse battery staple"
 
 HEADLINE = "NASA Astronaut Mark Vande Hei Returns to Earth in a Russian Soyuz"
 DEK = '"Probably the last time Americans and Russians fly together in space for a long time."'
+PHOTO_TITLE = "Soyuz return"
+PHOTO_ALT = "The Soyuz capsule drifts down under its orange and white parachute."
+PHOTO_CAPTION = "The Soyuz MS-19 capsule on its way down to the steppe."
+EMBED_URL = "https://www.youtube.com/watch?v=21X5lGlDOfg"
 HANDOVER = "Russian Cosmonaut Hands Over Command of Space Station to NASA Astronaut"
 SECTIONS = [
     (
@@ -199,6 +213,10 @@ def write_and_submit(page):
     page.locator(f"{text}-body").fill(small_talk_text)
     # Only the chosen kind's fields show.
     expect(page.locator(f"{text}-speaker")).to_be_hidden()
+    photo = add_block(page, 0, 1, "photo")
+    choose(page, photo.removeprefix("#") + "-image", PHOTO_TITLE)
+    page.locator(f"{photo}-caption").fill(PHOTO_CAPTION)
+    page.locator(f"{add_block(page, 0, 2, 'embed')}-url").fill(EMBED_URL)
 
     add_inline(page, "sections")
     page.locator("#id_sections-1-subheading").fill(friends)
@@ -215,13 +233,41 @@ def write_and_submit(page):
     choose(page, "id_more_on_links-0-target", HANDOVER)
     # A writer's publish bar: save, or submit with a note for the editor.
     bar = page.get_by_role("group", name="Save and publish")
-    expect(bar.get_by_role("button")).to_have_text(["Save draft", "Submit for review"])
+    expect(bar.get_by_role("button")).to_have_text(
+        ["Save draft", "Submit for review", "Preview changes"]
+    )
+    preview_unsaved(page)
     bar.get_by_label("Note").fill("Quotes checked against the recordings.")
     bar.get_by_role("button", name="Submit for review").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
 
 
-def expect_whole_article(page):
+def preview_unsaved(page):
+    """The form as readers will see it, beside the form, before anything is saved."""
+    page.get_by_role("button", name="Preview changes").click()
+    panel = page.get_by_role("region", name="Preview of unsaved changes")
+    frame = page.frame_locator('iframe[title="Preview of unsaved changes"]')
+    expect(frame.locator(".preview-banner")).to_contain_text("Nothing here is saved yet.")
+    # The embed's title is looked up when the article is saved, never for a preview.
+    expect_whole_article(frame, embed_title="A video on YouTube")
+    assert page.evaluate("document.querySelector('.preview-panel iframe').offsetWidth") == 390
+    screenshot(page, "02-writer-previews-on-a-phone")
+    panel.get_by_role("button", name="Desktop").click()
+    assert page.evaluate("document.querySelector('.preview-panel iframe').offsetWidth") == 1280
+    screenshot(page, "02-writer-previews-on-a-desktop")
+
+    # Typing refreshes the preview a moment later; still nothing is saved.
+    page.get_by_label("Dek").press("End")
+    page.get_by_label("Dek").type(" Unsaved words.")
+    expect(frame.locator(".article__dek")).to_have_text(DEK + " Unsaved words.")
+    assert not Article.objects.filter(headline=HEADLINE).exists()
+    page.get_by_label("Dek").fill(DEK)
+    expect(frame.locator(".article__dek")).to_have_text(DEK)
+    panel.get_by_role("button", name="Close preview").click()
+    expect(panel).to_be_hidden()
+
+
+def expect_whole_article(page, embed_title="A youtube title"):
     """The article page as readers get it, whether previewed or published."""
     expect(page.locator("h1")).to_have_text(HEADLINE)
     expect(page.locator(".article__dek")).to_have_text(DEK)
@@ -229,11 +275,19 @@ def expect_whole_article(page):
     expect(page.locator(".article__section h2")).to_have_text([s for s, _ in SECTIONS])
     expect(page.locator(".article__section em")).to_have_text("amazing")
     expect(page.locator(".article__section > p")).to_have_count(4)
-    lead, in_section = page.locator("figure.quote--lead"), page.locator(".article__section figure")
+    lead, in_section = page.locator("figure.quote--lead"), page.locator(".article__section .quote")
     expect(lead.locator("blockquote")).to_have_text(LEAD_QUOTE[0])
     expect(lead.locator("figcaption")).to_contain_text("Chris Berger, NASASpaceFlight editor")
     expect(in_section.locator("blockquote")).to_have_text(SECTION_QUOTE[0])
     expect(in_section.locator("figcaption")).to_contain_text("Bill Nelson, NASA administrator")
+    small_talk = page.locator(".article__section").nth(0)
+    photo = small_talk.locator("figure:not(.quote):not(.embed)")
+    expect(photo.locator("img")).to_have_attribute("alt", PHOTO_ALT)
+    expect(photo.locator("figcaption")).to_contain_text(PHOTO_CAPTION)
+    embed = small_talk.locator("figure.embed")
+    expect(embed.locator(".embed__provider")).to_have_text("YouTube")
+    expect(embed.locator(".embed__title")).to_have_text(embed_title)
+    expect(embed.get_by_role("link")).to_have_attribute("href", EMBED_URL)
     # The pull quote sits between the section's two paragraphs.
     friends = page.locator(".article__section").nth(1)
     expect(friends.locator(":scope > *")).to_have_count(4)
@@ -298,10 +352,18 @@ def read_as_reader(page, article):
     expect(page.locator("h1")).to_have_text(HANDOVER)
 
 
+@pytest.fixture
+def oembed(settings):
+    with serving() as server:
+        settings.NEWSROOM_OEMBED_ENDPOINTS = {"youtube": f"{server.url}/youtube"}
+        yield server
+
+
 def test_writer_submits_editor_schedules_reader_reads_at_that_time(
-    new_page, writer, editor, settings
+    new_page, writer, editor, settings, oembed
 ):
     settings.TIME_ZONE = "America/New_York"
+    ImageFactory(title=PHOTO_TITLE, alt_text=PHOTO_ALT, size=(1200, 800))
     space = CategoryFactory(name="Space", slug="space")
     AuthorFactory(name="Dana Whitfield", slug="dana-whitfield")
     AuthorFactory(name="Sam Okafor", slug="sam-okafor")
@@ -365,6 +427,39 @@ def test_writer_leaves_mid_edit_and_gets_the_text_back(new_page, writer):
         "The capsule touched down at dawn. Crews met it within minutes."
     )
     expect(page.get_by_role("region", name="Unsaved changes")).to_have_count(0)
+
+
+def test_editor_moves_blocks_and_sections_with_the_keyboard(new_page, editor):
+    article = ArticleFactory(headline="Soyuz lands")
+    first = SectionFactory(article=article, subheading="Small Talk", body="", position=0)
+    for position, body in enumerate(["Paragraph A.", "Paragraph B."]):
+        TextBlockFactory(section=first, body=body, position=position)
+    QuoteFactory(section=first, text="Friends forever.", position=2)
+    SectionFactory(article=article, subheading="Friends Forever", body="Paragraph C.", position=1)
+    page = log_in(new_page(), editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+    blocks = page.locator("#sections-0-blocks-group")
+    # One pair of buttons per row, none doubled by the nested groups around it.
+    expect(blocks.get_by_role("button", name="Move up")).to_have_count(3)
+    expect(page.locator("#sections-group").get_by_role("button", name="Move up")).to_have_count(6)
+    quote_up = page.locator("#id_sections-0-blocks-2-position ~ button[data-move='-1']")
+    quote_up.focus()
+    page.keyboard.press("Enter")
+    expect(blocks.locator(".reorder-status")).to_have_text("Moved to position 2 of 3.")
+    expect(quote_up).to_be_focused()
+    page.locator("#id_sections-1-position ~ button[data-move='-1']").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    assert [s.subheading for s in article.sections.all()] == ["Friends Forever", "Small Talk"]
+    small_talk = article.sections.get(subheading="Small Talk")
+    assert [b.body or b.text for b in small_talk.blocks.all()] == [
+        "Paragraph A.",
+        "Friends forever.",
+        "Paragraph B.",
+    ]
 
 
 def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):

@@ -1,19 +1,45 @@
-// Reordering inlines (sections, quotes, links, bylines): "Move up" / "Move down"
-// buttons beside each position field. Moving a row renumbers the positions in
-// the order shown, which is the order readers will see after saving.
+// Reordering inlines (sections, blocks, quotes, links, bylines) with the keyboard:
+// "Move up" / "Move down" buttons beside each position field. Moving a row renumbers
+// the positions in the order shown, which is the order readers will see after saving.
+// Drag and drop (django-nested-admin) numbers the same position fields.
 (function () {
   "use strict";
 
-  function rows(group) {
-    return Array.from(group.querySelectorAll(".inline-related:not(.tabular), tr.form-row")).filter(function (row) {
-      return !row.classList.contains("empty-form") && row.querySelector("input[name$='-position']");
+  var EMPTY_FORM = /-(__prefix__|empty)-/;
+
+  // A row's own position field: not one of a nested group's (a section holds blocks).
+  function positionOf(row) {
+    var group = row.closest(".inline-group");
+    return Array.from(row.querySelectorAll("input[name$='-position']")).find(function (input) {
+      return input.closest(".inline-group") === group;
     });
+  }
+
+  function rows(group) {
+    var found = [];
+    group.querySelectorAll("input[name$='-position']").forEach(function (input) {
+      if (input.closest(".inline-group") !== group || EMPTY_FORM.test(input.name)) return;
+      var row = input.closest(".djn-item, .inline-related, tr.form-row");
+      if (row && found.indexOf(row) < 0) found.push(row);
+    });
+    return found;
   }
 
   function renumber(group) {
     rows(group).forEach(function (row, index) {
-      row.querySelector("input[name$='-position']").value = index;
+      positionOf(row).value = index;
     });
+  }
+
+  function announce(group, message) {
+    var live = group.querySelector(":scope > .reorder-status");
+    if (!live) {
+      live = document.createElement("p");
+      live.className = "reorder-status";
+      live.setAttribute("aria-live", "polite");
+      group.prepend(live);
+    }
+    live.textContent = message;
   }
 
   function move(row, direction) {
@@ -25,12 +51,13 @@
     if (direction < 0) other.before(row); else other.after(row);
     renumber(group);
     row.querySelector("button[data-move='" + direction + "']").focus();
+    announce(group, "Moved to position " + (index + direction + 1) + " of " + all.length + ".");
   }
 
   function addButtons(row) {
-    var input = row.querySelector("input[name$='-position']");
-    if (!input || row.classList.contains("empty-form") || row.dataset.reorder) return;
-    row.dataset.reorder = "1";
+    var input = positionOf(row);
+    if (!input || EMPTY_FORM.test(input.name) || input.dataset.reorder) return;
+    input.dataset.reorder = "1";
     [[-1, "Move up"], [1, "Move down"]].forEach(function (spec) {
       var button = document.createElement("button");
       button.type = "button";
@@ -46,20 +73,24 @@
     input.size = 3;
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function addAllButtons() {
     document.querySelectorAll(".inline-group").forEach(function (group) {
       rows(group).forEach(addButtons);
     });
-  });
+  }
+
+  document.addEventListener("DOMContentLoaded", addAllButtons);
 
   // A new row goes last: give it the next position.
   document.addEventListener("formset:added", function (event) {
-    var row = event.target;
-    addButtons(row);
+    var row = event.target.closest(".djn-item, .inline-related, tr.form-row") || event.target;
+    var input = positionOf(row);
+    if (!input) return;
     var group = row.closest(".inline-group");
     var positions = rows(group).filter(function (r) { return r !== row; }).map(function (r) {
-      return Number(r.querySelector("input[name$='-position']").value) || 0;
+      return Number(positionOf(r).value) || 0;
     });
-    row.querySelector("input[name$='-position']").value = positions.length ? Math.max.apply(null, positions) + 1 : 0;
+    input.value = positions.length ? Math.max.apply(null, positions) + 1 : 0;
+    addAllButtons();
   });
 })();
