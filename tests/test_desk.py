@@ -9,17 +9,22 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from articles.delivery import page_cache
 from articles.desk import NOT_ON_DESK
 from articles.models import Article, Author, SlugRedirect
 
+from . import test_browser
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory, UserFactory
 from .helpers import article_form, change_form, form_data
+from .test_browser import PASSWORD, choose, log_in
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
+# The browser tests' fixtures, for the test at the end that drives Chromium.
+editorial_groups = test_browser.editorial_groups
+new_page = test_browser.new_page
 
 
 @pytest.fixture(autouse=True)
@@ -465,3 +470,40 @@ def test_the_page_cache_neither_serves_nor_stores_a_signed_in_page(
         response = editor_client.get(url)
     assert len(editor) > 1
     assert "private" in response["Cache-Control"]
+
+
+# In a real browser
+
+
+@pytest.mark.usefixtures("live_server_settings")
+def test_a_new_writer_signs_in_and_saves_an_article_with_their_byline_at_a_free_address(
+    editorial_groups, new_page
+):
+    space = CategoryFactory(name="Space", slug="space")
+    taken = ArticleFactory(headline="Soyuz lands in Kazakhstan", category=space)
+    assert taken.slug == "soyuz-lands-in-kazakhstan"
+    dana = newcomer(username="dana")
+    dana.groups.add(Group.objects.get(name="Writers"))
+    AuthorFactory(name="Dana Whitfield", user=dana)
+
+    page = log_in(new_page(), dana)
+    page.goto(reverse("admin:articles_article_add"))
+    expect(page.locator("#select2-id_bylines-0-author-container")).to_contain_text("Dana Whitfield")
+    page.get_by_label("Headline").press_sequentially("Soyuz lands in Kazakhstan")
+    expect(page.get_by_label("Slug")).to_have_value("soyuz-lands-in-kazakhstan")
+    shown = page.locator("#article-address")
+    expect(shown).to_contain_text("…/soyuz-lands-in-kazakhstan-2/")
+    expect(shown).to_contain_text(
+        "Another article, “Soyuz lands in Kazakhstan”, has “soyuz-lands-in-kazakhstan”"
+    )
+    choose(page, "id_category", "Space")
+    expect(shown).to_contain_text("/space/soyuz-lands-in-kazakhstan-2/")
+
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    article = Article.objects.get(created_by=dana)
+    assert article.slug == "soyuz-lands-in-kazakhstan-2"
+    assert [author.name for author in article.byline_authors] == ["Dana Whitfield"]
+    # The change form shows the address it got, as its own.
+    expect(shown).to_contain_text("/space/soyuz-lands-in-kazakhstan-2/")
+    expect(shown).not_to_have_class(re.compile(r"\barticle-address--taken\b"))

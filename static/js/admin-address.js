@@ -13,7 +13,7 @@
     var category = document.getElementById("id_category");
     var output = document.createElement("div");
     output.id = "article-address";
-    output.className = "article-address";
+    output.className = "help article-address";
     output.setAttribute("aria-live", "polite");
     // Between the field and its help text.
     var row = slug.closest(".flex-container") || slug;
