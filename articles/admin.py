@@ -264,7 +264,10 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
         elif not self.has_add_permission(request):
             raise PermissionDenied
         article.headline = request.GET.get("headline", "")[:200]
-        wanted = request.GET.get("slug", "").strip() or article.headline_slug()
+        wanted = request.GET.get("slug", "").strip()
+        if not wanted and article.headline.strip():
+            # As the save will: a headline of no letters or digits makes "article".
+            wanted = article.headline_slug() or "article"
         if len(wanted) > 200 or (wanted and not slug_re.fullmatch(wanted)):
             return JsonResponse({"error": ADDRESS_SLUG_ERROR}, status=400)
         slug, message = address_of(article, wanted)

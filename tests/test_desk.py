@@ -384,6 +384,16 @@ def test_the_address_of_nothing_is_empty(editor_client):
     assert address(editor_client, headline="  ", slug="").json()["slug"] == ""
 
 
+def test_the_address_of_a_headline_without_letters_is_the_one_a_save_gives(editor_client):
+    category = CategoryFactory()
+    ArticleFactory(slug="article", category=category)
+    shown = address(editor_client, headline="!!!", slug="").json()["slug"]
+    data = article_form(category, headline="!!!", slug="")
+    assert editor_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+    assert shown == "article-2"
+    assert Article.objects.filter(slug=shown).exists()
+
+
 def test_the_address_endpoint_checks_permissions(writer_client, editor):
     someone_elses = ArticleFactory(status=Article.Status.DRAFT, created_by=editor)
     assert address(writer_client, article=someone_elses.pk).status_code == 403
