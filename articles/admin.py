@@ -5,7 +5,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
@@ -16,8 +19,9 @@ from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from . import preview
+from .desk import AuthorAdminForm, DeskAuthenticationForm, DeskUserChangeForm
 from .editing import UnsavedChangesMixin
-from .forms import ArticleAdminForm, steps_for
+from .forms import ArticleAdminForm, address_of, steps_for
 from .inlines import (
     BylineInline,
     CorrectionInline,
@@ -50,8 +54,26 @@ NEXT_STEPS = {
 }
 
 
+ADDRESS_SLUG_ERROR = (
+    "A slug is at most 200 letters, numbers, underscores or hyphens; change it, or empty "
+    "it to have one made from the headline."
+)
+
+
 def can_publish(request):
     return request.user.has_perm("articles.publish_article")
+
+
+# Members of Writers and Editors sign in without anybody ticking "Staff status" (desk.py).
+admin.site.login_form = DeskAuthenticationForm
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class DeskUserAdmin(UserAdmin):
+    form = DeskUserChangeForm
+    list_display = [*UserAdmin.list_display, "is_active"]
+    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
 
 
 @admin.register(Category)
@@ -64,8 +86,10 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "role", "slug"]
-    search_fields = ["name", "role"]
+    form = AuthorAdminForm
+    list_display = ["name", "role", "slug", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name", "role", "user__username"]
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -161,6 +185,15 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
         form.restoring = hasattr(request, "restored_changes")
         return form
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A new article starts with the writer's own byline, which they may remove. Only
+        # the blank form is filled: a posted form that kept it would count as unchanged.
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method != "POST":
+            own = Author.objects.filter(user=request.user).values_list("pk", flat=True)
+            kwargs["initial"] = [{"author": pk} for pk in own]
+        return kwargs
+
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         # Corrections belong to published work, which only editors handle.
@@ -204,8 +237,10 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
     def get_urls(self):
         preview_view = self.admin_site.admin_view(self.preview_view)
         tag_view = self.admin_site.admin_view(self.tag_suggestions_view)
+        address_view = self.admin_site.admin_view(self.address_view)
         return [
             path("tags/suggest/", tag_view, name="articles_article_tag_suggestions"),
+            path("address/", address_view, name="articles_article_address"),
             path("<path:object_id>/preview/", preview_view, name="articles_article_preview"),
             *super().get_urls(),
         ]
@@ -217,6 +252,34 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
         term = request.GET.get("term", "").strip()[:100]
         names = Tag.objects.filter(name__istartswith=term).order_by(Lower("name")) if term else []
         return JsonResponse({"results": [tag.name for tag in names[:10]]})
+
+    def address_view(self, request):
+        """The address an article will get with the form's headline, slug and category: the
+        slug itself, or the next free one when another article has it."""
+        article = Article()
+        if request.GET.get("article"):
+            article = self.get_object(request, request.GET["article"])
+            if article is None:
+                raise Http404("No such article.")
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        article.headline = request.GET.get("headline", "")[:200]
+        wanted = request.GET.get("slug", "").strip()
+        if not wanted and article.headline.strip():
+            # As the save will: a headline of no letters or digits makes "article".
+            wanted = article.headline_slug() or "article"
+        if len(wanted) > 200 or (wanted and not slug_re.fullmatch(wanted)):
+            return JsonResponse({"error": ADDRESS_SLUG_ERROR}, status=400)
+        slug, message = address_of(article, wanted)
+        category_id = request.GET.get("category", "")
+        category = category_id.isdigit() and Category.objects.filter(pk=category_id).first()
+        url = None
+        if category and slug:
+            address = reverse("articles:detail", args=[category.slug, slug])
+            url = request.build_absolute_uri(address)
+        return JsonResponse({"slug": slug, "url": url, "taken": slug != wanted, "message": message})
 
     def preview_view(self, request, object_id):
         article = self.get_object(request, object_id)

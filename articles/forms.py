@@ -55,6 +55,29 @@ STEPS = {
 }
 
 
+def slug_taken_message(slug, other, free):
+    """What to do about a slug another article has (or had, when old links lead to it)."""
+    if other.slug == slug:
+        where = f"“{slug}” is the address of another article, “{other.headline}”."
+    else:
+        where = (
+            f"“{slug}” was the address of another article, “{other.headline}”, and old links "
+            "to it still lead there."
+        )
+    return f"{where} Use “{free}”, which is free, or choose another slug."
+
+
+def address_of(article, wanted):
+    """The slug `article` gets for the slug `wanted`, and what the form says about it."""
+    other = article.slug_taken_by(wanted) if wanted else None
+    if other is None:
+        return wanted, ""
+    free = article.unique_slug(wanted)
+    if article.pk:
+        return free, slug_taken_message(wanted, other, free)
+    return free, f"Another article, “{other.headline}”, has “{wanted}”: this one gets “{free}”."
+
+
 def steps_for(article, can_publish):
     """The publish bar's buttons for `article` (not saved yet when it has no pk)."""
     status = article.status if article.pk else None
@@ -121,6 +144,13 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["tags"].widget.attrs["data-suggest-url"] = reverse(
                 "admin:articles_article_tag_suggestions"
             )
+        if "slug" in self.fields:
+            # admin-address.js shows the address the article will get as the editor types.
+            self.fields["slug"].widget.attrs["data-address-url"] = reverse(
+                "admin:articles_article_address"
+            )
+            if self.instance.pk:
+                self.fields["slug"].widget.attrs["data-article-id"] = self.instance.pk
         if self.instance.pk:
             self.fields["opened_version"].initial = self._saved_version()
         self.fields[
@@ -138,6 +168,17 @@ class ArticleAdminForm(forms.ModelForm):
 
     def is_valid(self):
         return not self.restoring and super().is_valid()
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if not slug or (self.instance.pk and "slug" not in self.changed_data):
+            return slug
+        free, message = address_of(self.instance, slug)
+        # A new article never fails over its address: it takes the next free one, which
+        # the form showed as the headline was typed.
+        if free == slug or self.instance.pk is None:
+            return free
+        raise ValidationError(message, code="slug_taken")
 
     def clean(self):
         cleaned_data = super().clean()

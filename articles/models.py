@@ -1,3 +1,4 @@
+import itertools
 from datetime import timedelta
 from functools import lru_cache
 
@@ -39,6 +40,11 @@ SEARCH_DOCUMENT_FIELDS = ["search_tags", "search_body", "search_vector"]
 # The lead image's renditions every public page may show: cards in lists, the lead and the
 # social card on the article page (one query whichever a page uses).
 LEAD_IMAGE_SPECS = ["card", "lead", "social"]
+
+# A generated slug keeps this much of its base, leaving room for a "-<n>" suffix; the
+# free one is looked for this many suffixes at a time (two queries each).
+SLUG_BASE_LENGTH = 190
+SLUG_BATCH = 10
 
 # Saves this soon after publication are the last fixes of the publishing
 # editor, not updates a reader needs to be told about.
@@ -102,6 +108,15 @@ class Author(models.Model):
         related_name="portrait_of",
         help_text="A head-and-shoulders photo from the library, shown on the author page and "
         "beside bylines. The crop centres on the image's focal point.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text="The newsroom account that writes as this author: the articles they start "
+        "carry this byline.",
     )
 
     objects = AuthorQuerySet.as_manager()
@@ -293,7 +308,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = self.unique_slug()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.version += 1
@@ -323,19 +338,40 @@ class Article(models.Model):
                 old_slug=previous["slug"], defaults={"article": self}
             )
 
-    def _unique_slug(self):
-        base = slugify(self.headline)[:190] or "article"
-        slug, suffix = base, 2
-        while self._slug_is_taken(slug):
-            slug, suffix = f"{base}-{suffix}", suffix + 1
-        return slug
+    def unique_slug(self, wanted=""):
+        """`wanted` (the headline's slug when empty) if no other article's address is or
+        was that, else the first free of `wanted-2`, `wanted-3`…"""
+        base = wanted[:SLUG_BASE_LENGTH].rstrip("-") or self.headline_slug() or "article"
+        for first in itertools.count(1, SLUG_BATCH):
+            candidates = [
+                base if n == 1 else f"{base}-{n}" for n in range(first, first + SLUG_BATCH)
+            ]
+            taken = self._taken_slugs(candidates)
+            for slug in candidates:
+                if slug not in taken:
+                    return slug
 
-    def _slug_is_taken(self, slug):
-        # An old slug still redirects readers to its article: don't reuse it silently.
+    def headline_slug(self):
+        """The slug the headline makes, before any suffix."""
+        return slugify(self.headline)[:SLUG_BASE_LENGTH].rstrip("-")
+
+    def slug_taken_by(self, slug):
+        """The other article whose address is or was `slug`, or None when it is free."""
         return (
-            Article.objects.filter(slug=slug).exclude(pk=self.pk).exists()
-            or SlugRedirect.objects.filter(old_slug=slug).exists()
+            Article.objects.exclude(pk=self.pk)
+            .filter(Q(slug=slug) | Q(slug_redirects__old_slug=slug))
+            .only("headline", "slug")
+            .first()
         )
+
+    def _taken_slugs(self, candidates):
+        # An old slug still takes readers to its article: another one mustn't take it over.
+        current = Article.objects.filter(slug__in=candidates).exclude(pk=self.pk)
+        old = SlugRedirect.objects.filter(old_slug__in=candidates).exclude(article_id=self.pk)
+        return {
+            *current.values_list("slug", flat=True),
+            *old.values_list("old_slug", flat=True),
+        }
 
     @property
     def byline_authors(self):

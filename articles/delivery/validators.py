@@ -148,6 +148,13 @@ def is_signed_in(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+def is_authenticated(request):
+    """Whether a signed-in user made the request. Without a session cookie nobody did, and
+    the session isn't read: a reader's request runs no query for it."""
+    user = getattr(request, "user", None)
+    return is_signed_in(request) and user is not None and user.is_authenticated
+
+
 def public_page(view):
     """Serve 304s to clients and CDNs that have the current page, and let them cache it."""
 
@@ -171,7 +178,12 @@ def public_page(view):
             response.headers.setdefault("ETag", etag)
             if last_modified is not None:
                 response.headers.setdefault("Last-Modified", http_date(last_modified))
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+            if is_authenticated(request):
+                # An editor's page is theirs: no browser or CDN may keep it, so the next
+                # look after a save asks again and shows the change.
+                patch_cache_control(response, private=True, no_store=True)
+            else:
+                patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response
 
     return wrapper

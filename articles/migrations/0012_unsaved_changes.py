@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0010_body_blocks'),
+        ('articles', '0011_author_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
