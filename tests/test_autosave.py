@@ -5,7 +5,7 @@ from reversion.models import Version
 
 from articles.models import Article, Block, UnsavedChanges
 
-from .factories import ArticleFactory, CategoryFactory, UserFactory
+from .factories import ArticleFactory, CategoryFactory, ImageFactory, UserFactory
 from .helpers import article_form, change_form, form_data
 
 pytestmark = pytest.mark.django_db
@@ -197,3 +197,33 @@ def test_the_form_says_where_its_changes_are_kept_when_it_can_be_saved(writer_cl
     )
     # A writer only reads a published article: there is nothing of theirs to keep.
     assert "data-unsaved-changes-url" not in writer_client.get(change_url(published)).text
+
+
+def test_a_form_that_comes_back_with_an_error_keeps_everything_and_the_chosen_photo(
+    writer_client,
+):
+    photo = ImageFactory(title="Soyuz return")
+    data = article_form(
+        CategoryFactory(),
+        headline="",
+        inlines={
+            "sections": [
+                {
+                    "subheading": "Small Talk",
+                    "position": 0,
+                    "blocks": [
+                        {"kind": "text", "body": "The capsule landed at dawn.", "position": 0},
+                        {"kind": "photo", "image": photo.pk, "caption": "Down.", "position": 1},
+                    ],
+                }
+            ]
+        },
+    )
+    response = writer_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "Headline" in response.text and "This field is required." in response.text
+    fields = form_data(response)
+    assert fields["sections-0-blocks-0-body"] == "The capsule landed at dawn."
+    assert fields["sections-0-blocks-1-image"] == str(photo.pk)
+    assert fields["sections-0-blocks-1-caption"] == "Down."
+    assert f'<option value="{photo.pk}" selected>Soyuz return</option>' in response.text

@@ -487,6 +487,36 @@ def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_pag
 # The photo library's scripts: the focal point picker and the lead image chooser.
 
 
+def test_a_chosen_photo_is_still_chosen_when_the_form_comes_back_with_an_error(
+    new_page, editor, tmp_path
+):
+    photo = tmp_path / "soyuz-landing.jpg"
+    photo.write_bytes(image_files.jpeg(size=(1200, 800)))
+    page = log_in(new_page(), editor)
+    page.goto("/admin/articles/image/add/")
+    page.set_input_files("#id_file", str(photo))
+    page.get_by_label("Alt text").fill("The capsule on the steppe.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+
+    expect(page.locator(".kept-upload")).to_have_text(
+        "Still chosen: soyuz-landing.jpg. Fix what is marked, then save; or choose another file."
+    )
+    assert page.evaluate("document.querySelector('#id_file').files[0].name") == "soyuz-landing.jpg"
+    expect(page.get_by_label("Alt text")).to_have_value("The capsule on the steppe.")
+    page.get_by_label("Title").fill("Soyuz landing")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    image = Image.objects.get()
+    assert (image.title, image.width, image.height) == ("Soyuz landing", 1200, 800)
+
+    # Kept only for that return: the next new photo starts with an empty field.
+    page.goto("/admin/articles/image/add/")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_be_visible()
+    assert page.evaluate("document.querySelector('#id_file').files.length") == 0
+
+
 def test_editor_uploads_a_photo_and_clicks_its_focal_point(new_page, editor, tmp_path):
     photo = tmp_path / "landing.jpg"
     photo.write_bytes(image_files.jpeg(size=(1200, 800)))

@@ -100,7 +100,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["js/admin-focal-point.js"]
+        js = ["js/admin-focal-point.js", "js/admin-keep-upload.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_thumbnails().select_related("uploaded_by")
