@@ -462,6 +462,34 @@ def test_editor_moves_blocks_and_sections_with_the_keyboard(new_page, editor):
     ]
 
 
+def test_editor_drags_a_quote_between_two_paragraphs(new_page, editor):
+    article = ArticleFactory(headline="Soyuz lands")
+    section = SectionFactory(article=article, subheading="Small Talk", body="", position=0)
+    for position, body in enumerate(["Paragraph A.", "Paragraph B."]):
+        TextBlockFactory(section=section, body=body, position=position)
+    QuoteFactory(section=section, text="Friends forever.", position=2)
+    page = log_in(new_page(), editor)
+    page.goto(f"/admin/articles/article/{article.pk}/change/")
+
+    handles = page.locator("#sections-0-blocks-group .djn-drag-handler:visible")
+    expect(handles).to_have_count(3)
+    quote, second = handles.nth(2), handles.nth(1)
+    quote.hover()
+    box = second.bounding_box()
+    page.mouse.down()
+    # In steps, as a hand moves: the sortable follows the pointer, not a jump.
+    page.mouse.move(box["x"] + 20, box["y"] + 5, steps=20)
+    page.mouse.move(box["x"] + 20, box["y"] + 2, steps=5)
+    page.mouse.up()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert [b.body or b.text for b in section.blocks.all()] == [
+        "Paragraph A.",
+        "Friends forever.",
+        "Paragraph B.",
+    ]
+
+
 def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):
     article = ArticleFactory(
         headline="Soyuz lands in Kazakhstan", status=Article.Status.DRAFT, published_at=None
