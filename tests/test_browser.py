@@ -254,7 +254,7 @@ def preview_unsaved(page):
     screenshot(page, "02-writer-previews-on-a-phone")
     panel.get_by_role("button", name="Desktop").click()
     assert page.evaluate("document.querySelector('.preview-panel iframe').offsetWidth") == 1280
-    screenshot(page, "02-writer-previews-on-a-desktop")
+    screenshot(page, "03-writer-previews-on-a-desktop")
 
     # Typing refreshes the preview a moment later; still nothing is saved.
     page.get_by_label("Dek").press("End")
@@ -305,7 +305,7 @@ def preview_and_publish(page, article):
     expect(page.locator(".field-workflow")).to_contain_text(
         "In review. Next step: an editor previews the article and publishes it."
     )
-    screenshot(page, "03-editor-in-review")
+    screenshot(page, "05-editor-in-review")
     with page.expect_popup() as popup:
         page.get_by_role("link", name="Preview", exact=True).click()
     preview = popup.value
@@ -313,7 +313,7 @@ def preview_and_publish(page, article):
     expect(preview.locator('meta[name="robots"]')).to_have_attribute("content", "noindex, nofollow")
     expect(preview.locator(".preview-banner")).to_contain_text("Status: In review")
     expect_whole_article(preview)
-    screenshot(preview, "04-preview", full_page=True)
+    screenshot(preview, "06-preview", full_page=True)
     preview.close()
 
     # Scheduled a few seconds ahead, typed in the newsroom's time (New York), not UTC.
@@ -321,6 +321,7 @@ def preview_and_publish(page, article):
     expect(bar).to_contain_text("In the newsroom's time, America/New_York.")
     goes_live = timezone.localtime(timezone.now() + datetime.timedelta(seconds=4))
     bar.get_by_label("Go live at").fill(goes_live.strftime("%Y-%m-%dT%H:%M:%S"))
+    screenshot(bar, "07-editor-schedules")
     bar.get_by_role("button", name="Schedule").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     page.locator("#result_list").get_by_role("link", name=HEADLINE).click()
@@ -343,7 +344,7 @@ def read_as_reader(page, article):
     )
     copy_link = share.get_by_role("button", name="Copy link")
     expect(copy_link).to_be_visible()
-    screenshot(page, "05-published-article", full_page=True)
+    screenshot(page, "08-published-article", full_page=True)
     copy_link.click()
     expect(share.get_by_role("status")).to_have_text("Link copied.")
     assert page.evaluate("navigator.clipboard.readText()") == page.url
@@ -408,7 +409,7 @@ def test_writer_leaves_mid_edit_and_gets_the_text_back(new_page, writer):
     page.goto("/admin/articles/article/add/")
     offer = page.get_by_role("region", name="Unsaved changes")
     expect(offer).to_contain_text("You have changes to this new article that were not saved")
-    screenshot(page, "05-writer-restores-changes")
+    screenshot(page, "04-writer-restores-changes")
     offer.get_by_role("link", name=re.compile(r"^Restore the changes from \d\d:\d\d$")).click()
     expect(page.get_by_label("Headline")).to_have_value("Soyuz lands in Kazakhstan")
     expect(page.locator("#id_sections-0-subheading")).to_have_value("Small Talk")
