@@ -4,6 +4,7 @@ Each item carries the whole article as HTML (RSS ``content:encoded``, Atom ``<co
 so feed readers show the story without a visit, and the dek as its summary.
 """
 
+import re
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -31,6 +32,19 @@ ITEM_FIELDS = [
 ]
 
 
+# A src or href holding a site path ("/media/…"), not a full URL or a protocol-relative one.
+SITE_PATH = re.compile(r'(\s(?:src|href)=")/(?!/)')
+
+
+def absolute_content(feed, item):
+    """The item's content with site paths made absolute: feed readers read it elsewhere."""
+    base = urljoin(feed["link"], "/")
+    return {
+        **item,
+        "content_html": SITE_PATH.sub(lambda m: m.group(1) + base, item["content_html"]),
+    }
+
+
 def absolute_enclosures(feed, item):
     """The item with its enclosures' URLs made absolute against the feed's site link."""
     enclosures = [
@@ -50,7 +64,8 @@ class ArticleRssFeedGenerator(Rss201rev2Feed):
         }
 
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, absolute_enclosures(self.feed, item))
+        item = absolute_content(self.feed, absolute_enclosures(self.feed, item))
+        super().add_item_elements(handler, item)
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
@@ -59,7 +74,7 @@ class ArticleAtomFeedGenerator(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         # The base class writes a single <author>; the byline's authors are written below.
-        item = absolute_enclosures(self.feed, item)
+        item = absolute_content(self.feed, absolute_enclosures(self.feed, item))
         super().add_item_elements(handler, {**item, "author_name": None})
         for name, path in item["byline"]:
             handler.startElement("author", {})

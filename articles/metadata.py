@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 LOGO = ("img/logo.png", 600, 60)
 # The feeds' enclosure of the lead image: a JPEG every reader can show, at most this wide.
@@ -139,7 +140,36 @@ def article_facts(article):
             [correction.text, correction.noted_at.isoformat()]
             for correction in article.corrections.all()
         ],
+        # (url, width, height) of the photos in its body, in reading order.
+        "photos": [
+            [rendition.url, rendition.width, rendition.height]
+            for rendition in body_photo_renditions(article)
+        ],
+        "words": word_count(article),
     }
+
+
+def body_photo_renditions(article):
+    for section in article.sections.all():
+        for block in section.blocks.all():
+            if block.kind == block.Kind.PHOTO and block.image:
+                rendition = block.image.rendition("figure", max_width=1600)
+                if rendition:
+                    yield rendition
+
+
+def word_count(article):
+    """Words readers read: the text blocks' and the quotes' words, not names or captions."""
+    blocks = [*article.lead_quotes]
+    for section in article.sections.all():
+        blocks += section.blocks.all()
+    words = 0
+    for block in blocks:
+        if block.kind == block.Kind.TEXT:
+            words += len(strip_tags(block.body_html).split())
+        elif block.kind == block.Kind.QUOTE:
+            words += len(block.text.split())
+    return words
 
 
 def for_article(request, facts, robots=""):
@@ -154,6 +184,10 @@ def for_article(request, facts, robots=""):
     if facts["lead"]:
         lead_url, lead_width, lead_height = facts["lead"]
         images.append(image_object(_absolute(request, lead_url), lead_width, lead_height))
+    images += [
+        image_object(_absolute(request, photo_url), width, height)
+        for photo_url, width, height in facts["photos"]
+    ]
     section_name, section_url = facts["section"]
     news_article = {
         "@context": "https://schema.org",
@@ -171,6 +205,7 @@ def for_article(request, facts, robots=""):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "articleSection": section_name,
         "keywords": facts["tags"],
+        "wordCount": facts["words"],
     }
     if facts["corrections"]:
         news_article["correction"] = [

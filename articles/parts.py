@@ -16,6 +16,9 @@ from . import embeds
 from .markdown import render_markdown
 from .photos.models import Image
 
+# Feed readers show a body photo at most this wide.
+FEED_PHOTO_WIDTH = 1024
+
 
 class Byline(models.Model):
     article = models.ForeignKey(
@@ -172,6 +175,11 @@ class Block(models.Model):
     @property
     def shown_caption(self):
         return self.caption or (self.image.caption if self.image_id else "")
+
+    @property
+    def feed_rendition(self):
+        """One JPEG for feed readers, which get no <picture> choices."""
+        return self.image.rendition("figure", max_width=FEED_PHOTO_WIDTH) if self.image_id else None
 
     @cached_property
     def embed(self):

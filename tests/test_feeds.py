@@ -9,7 +9,16 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 
-from .factories import ArticleFactory, AuthorFactory, CategoryFactory, QuoteFactory, SectionFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    FigureFactory,
+    ImageFactory,
+    QuoteFactory,
+    SectionFactory,
+    TextBlockFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +283,21 @@ def test_pages_advertise_their_feeds(client):
         response = client.get(href)
         assert response.status_code == 200, href
         assert response["Content-Type"].startswith(f"application/{kind}+xml")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_photos_in_the_body_reach_feed_readers_as_absolute_jpegs(client, story, fmt):
+    section = story.sections.get()
+    photo = ImageFactory(alt_text="The capsule on the steppe.", credit="NASA", size=(1600, 1000))
+    FigureFactory(section=section, image=photo, caption="Down safely.", position=5)
+    TextBlockFactory(section=section, body="Read [the log](/space/log/).", position=6)
+
+    [entry] = fetch(client, reverse(f"articles:feed_{fmt}")).entries
+    content = entry.content[0].value
+    rendition = photo.rendition("figure", max_width=1024)
+    [img] = re.findall(r"<img [^>]*>", content)
+    assert f'src="http://testserver{rendition.url}"' in img
+    assert 'alt="The capsule on the steppe."' in img
+    assert "<figcaption>Down safely. (NASA)</figcaption>" in content
+    assert "<picture" not in content and "srcset" not in content
+    assert 'href="http://testserver/space/log/"' in content

@@ -6,7 +6,15 @@ from django.urls import reverse
 
 from articles.models import Correction
 
-from .factories import ArticleFactory, AuthorFactory, CategoryFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CategoryFactory,
+    FigureFactory,
+    ImageFactory,
+    QuoteFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +145,22 @@ def test_later_pages_are_their_own_canonical_page(client):
     content = response.content.decode()
     assert '<link rel="canonical" href="http://testserver/?page=2">' in content
     assert "(page 2)</title>" in content
+
+
+def test_the_bodys_photos_and_word_count_are_in_the_structured_data(client, article):
+    section = SectionFactory(article=article, body="One two three *four*.")
+    QuoteFactory(article=article, section=section, text="Five six.", speaker="Seven Eight")
+    QuoteFactory(article=article, text="Nine.")
+    photo = ImageFactory(size=(1600, 1000))
+    FigureFactory(section=section, image=photo, position=5)
+
+    news = json_ld(client.get(article.get_absolute_url()))["NewsArticle"]
+    rendition = photo.rendition("figure", max_width=1600)
+    assert news["image"][-1] == {
+        "@type": "ImageObject",
+        "url": f"http://testserver{rendition.url}",
+        "width": rendition.width,
+        "height": rendition.height,
+    }
+    # The text and the quotes' words; not the speakers' names or the captions.
+    assert news["wordCount"] == 7

@@ -40,7 +40,7 @@ PART_NAMES = ("card", "lead_card", "body", "tags", "feed", "facts")
 
 # Part of the render key: bump it when the stored HTML changes for a reason the files
 # below don't show (a model property the templates read, a library's output).
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 # The parts are made from templates in these folders of the template directories only, and
 # by these modules (tests/test_rendering.py checks that no other template is used).
 PART_TEMPLATE_FOLDERS = ("includes", "feeds")
