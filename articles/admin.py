@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import preview
+from . import preview, reading
 from .forms import ArticleAdminForm, steps_for
 from .inlines import (
     BylineInline,
@@ -142,6 +142,13 @@ class ArticleAdmin(nested_admin.NestedModelAdminMixin, VersionAdmin):
         context["publish_steps"] = [(name, step) for name, step in steps.items() if name != "save"]
         context["asks_note"] = any(step.asks_note for step in steps.values())
         context["asks_time"] = any(step.asks_time for step in steps.values())
+        words = reading.article_words(obj)
+        context["reading"] = {
+            "words": words,
+            "minutes": reading.reading_minutes(words),
+            "summary": reading.summary(words),
+            "words_per_minute": reading.WORDS_PER_MINUTE,
+        }
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):
