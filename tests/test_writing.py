@@ -173,6 +173,20 @@ def test_toolbar_and_shortcuts_format_a_newly_added_text_block(new_page, writer)
     expect(second).to_have_value("**Landing**")
     expect(body).to_have_value("> Probably the last time.")
 
+    # nested_admin renumbers the blocks after a new one is removed: the toolbars follow.
+    add_block(page, 1, 1, "text")
+    page.locator("#id_sections-1-blocks-1-body").fill("Later")
+    page.locator("#sections-1-blocks-0 .djn-remove-handler").first.click()
+    renumbered = page.locator("#id_sections-1-blocks-0-body")
+    expect(renumbered).to_have_value("Later")
+    select(renumbered, 0, 5)
+    renumbered.press(f"{MOD}+i")
+    expect(renumbered).to_have_value("_Later_")
+    page.get_by_role("toolbar", name="Text formatting").nth(1).get_by_role(
+        "button", name="Bold"
+    ).click()
+    expect(renumbered).to_have_value("_**Later**_")
+
 
 def test_paste_from_google_docs_or_word_is_markdown_and_plain_text_stays_plain(new_page, writer):
     page = log_in(new_page(permissions=["clipboard-read", "clipboard-write"]), writer)
@@ -184,6 +198,15 @@ def test_paste_from_google_docs_or_word_is_markdown_and_plain_text_stays_plain(n
 
     paste(body, WORD_HTML, "The crew is home, at last.")
     expect(body).to_have_value(WORD_MARKDOWN)
+
+    # Docs nests a list in the list; links readers can't follow and pictures are dropped.
+    body.fill("")
+    paste(
+        body,
+        "<ol><li>Undock</li><ul><li>on <i>time</i></li></ul><li>Land</li></ol>"
+        '<p>See <a href="#heading=h.x">the plan</a>.</p><img src="https://example.com/x.png">',
+    )
+    expect(body).to_have_value("1. Undock\n   - on *time*\n2. Land\n\nSee the plan.")
 
     # A real paste of plain text, through the clipboard: pasted as it is, stars and all.
     body.fill("")
@@ -233,6 +256,10 @@ def test_word_count_follows_typing_and_matches_the_saved_article(new_page, write
     assert (words, reading.reading_minutes(words)) == (239, 2)
     assert count(page) == (239, 2)
     expect(page.locator("#article-word-count")).to_have_text(reading.summary(words))
+    expect(page.get_by_role("toolbar", name="Text formatting")).to_have_count(2)
+    # A saved block marked for deletion no longer counts.
+    page.locator("#sections-0-blocks-2 .djn-delete-handler").first.click()
+    expect(page.locator("#article-word-count")).to_have_text("15 words · 1 min read")
 
 
 @pytest.mark.parametrize(

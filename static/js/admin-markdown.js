@@ -178,7 +178,12 @@
       emDelimiter: "*",
       strongDelimiter: "**",
     });
-    turndown.remove(["head", "meta", "style", "script", "title", "link", "img", "picture"]);
+    // Photos are blocks of their own, from the library; the rest is no text at all.
+    turndown.addRule("dropped", {
+      filter: ["head", "meta", "style", "script", "template", "title", "link", "img", "picture",
+        "video", "audio", "iframe", "object", "svg", "button", "input", "select", "textarea"],
+      replacement: function () { return ""; },
+    });
     turndown.addRule("notBold", {
       filter: function (node) { return node.nodeName === "B" && isNotBold(node); },
       replacement: function (content) { return content; },
@@ -211,6 +216,19 @@
         return "[" + content + "](" + href.replace(/ /g, "%20").replace(/([()])/g, "\\$1") + ")";
       },
     });
+    turndown.addRule("list", {
+      filter: ["ul", "ol"],
+      replacement: function (content, node) {
+        var parent = node.parentNode;
+        // Google Docs nests a list in the list itself, not in the item above it.
+        if (parent.nodeName === "UL" || parent.nodeName === "OL") {
+          var indent = parent.nodeName === "OL" ? "   " : "  ";
+          return "\n" + content.replace(/\n+$/, "").replace(/^(?=.)/gm, indent) + "\n";
+        }
+        if (parent.nodeName === "LI" && parent.lastElementChild === node) return "\n" + content;
+        return "\n\n" + content + "\n\n";
+      },
+    });
     turndown.addRule("listItem", {
       filter: "li",
       replacement: function (content, node) {
@@ -218,7 +236,10 @@
         var prefix = "- ";
         if (parent.nodeName === "OL") {
           var start = Number(parent.getAttribute("start") || 1);
-          prefix = start + Array.prototype.indexOf.call(parent.children, node) + ". ";
+          var items = Array.prototype.filter.call(parent.children, function (child) {
+            return child.nodeName === "LI";
+          });
+          prefix = start + items.indexOf(node) + ". ";
         }
         return listItem(content, prefix) + (node.nextSibling ? "\n" : "");
       },
