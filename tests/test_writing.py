@@ -248,6 +248,7 @@ def test_word_count_follows_typing_and_matches_the_saved_article(new_page, write
     expect(counter).to_have_text("15 words · 1 min read")
     page.locator("#id_sections-0-blocks-2-kind").select_option("text")
     expect(counter).to_have_text("239 words · 2 min read")
+    screenshot(page.get_by_role("group", name="Save and publish"), "writing-word-count")
 
     page.get_by_role("button", name="Save draft").click()
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
@@ -291,6 +292,7 @@ def test_an_oversized_paste_is_refused_and_the_text_typed_is_kept(new_page, writ
     expect(alert).to_contain_text("a text block holds at most 50,000")
     expect(alert).to_contain_text("Split it into more blocks")
     expect(body).to_have_value("Typed first.")
+    screenshot(page.locator(".field-body").first, "writing-paste-refused")
     assert body.evaluate("field => field.getAttribute('aria-describedby')").endswith("-length")
 
     # A word processor's paste counts at the length of its Markdown.
