@@ -304,6 +304,13 @@ def test_an_oversized_paste_is_refused_and_the_text_typed_is_kept(new_page, writ
     body.press(f"{MOD}+v")
     expect(alert).to_be_hidden()
     assert len(body.input_value()) == BODY_MAX_LENGTH
+    # Typing past the limit isn't stopped, but the field says what the server will say.
+    body.press("End")
+    body.press_sequentially("!")
+    expect(alert).to_have_text(
+        "This text is 50,001 characters long; a text block holds at most 50,000. "
+        "Split it into more blocks: add a text block after this one and move the rest there."
+    )
 
 
 # The server-side limit, through the admin's form.

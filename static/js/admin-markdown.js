@@ -39,7 +39,10 @@
     });
     // nested_admin renumbers a form's ids when an earlier new form is removed, so the
     // toolbar learns its field's id just before each use.
-    var target = function () { toolbar.setAttribute("for", field.id); };
+    var target = function () {
+      toolbar.setAttribute("for", field.id);
+      toolbar.setAttribute("aria-controls", field.id);
+    };
     toolbar.addEventListener("click", target, true);
     toolbar.addEventListener("keydown", target, true);
     target();
