@@ -28,7 +28,7 @@ def count_words(text):
 
 
 def reading_minutes(words):
-    """Whole minutes, rounded up: a short piece is a one-minute read, never zero."""
+    """Whole minutes, rounded up: any text at all is at least a one-minute read."""
     return math.ceil(words / WORDS_PER_MINUTE)
 
 

@@ -64,7 +64,9 @@
     if (!toolbar || event.altKey || event.shiftKey || !(MAC ? event.metaKey : event.ctrlKey)) {
       return;
     }
-    var button = toolbar.querySelector("[data-shortcut='" + event.key.toLowerCase() + "']");
+    // The letter typed, or on a non-Latin layout the key's place on a Latin one.
+    var key = /^[a-z]$/i.test(event.key) ? event.key : (event.code || "").replace(/^Key/, "");
+    var button = toolbar.querySelector("[data-shortcut='" + key.toLowerCase() + "']");
     if (!button) return;
     event.preventDefault();
     button.click();
@@ -75,11 +77,14 @@
     return Array.from(text.replace(/\r\n?/g, "\n")).length;
   }
 
+  var notes = new WeakMap();
+
   function message(field) {
-    var id = field.id + "-length";
-    var note = document.getElementById(id);
+    var note = notes.get(field);
     if (!note) {
+      var id = field.id + "-length";
       note = document.createElement("p");
+      notes.set(field, note);
       note.id = id;
       note.className = "markdown-length errornote";
       note.setAttribute("role", "alert");
