@@ -74,7 +74,7 @@ WORD_HTML = (
     "<p class=MsoNormal>The crew is <b><span lang=EN-US>home</span></b>, "
     "<i>at last</i>.<o:p></o:p></p>"
     "<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'>"
-    "<![if !supportLists]><span style='mso-list:Ignore'>1.<span style='font:7.0pt'>"
+    "<![if !supportLists]><span style='mso-list:\nIgnore'>1.<span style='font:7.0pt'>"
     "&nbsp;&nbsp;</span></span><![endif]>Undock<o:p></o:p></p>"
     "<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'>"
     "<![if !supportLists]><span style='mso-list:Ignore'>2.<span style='font:7.0pt'>"
@@ -198,6 +198,10 @@ def test_paste_from_google_docs_or_word_is_markdown_and_plain_text_stays_plain(n
 
     paste(body, WORD_HTML, "The crew is home, at last.")
     expect(body).to_have_value(WORD_MARKDOWN)
+    # Word's plain text has a single line break between paragraphs: its HTML is used.
+    body.fill("")
+    paste(body, "<p class=MsoNormal>One.</p>\n<p class=MsoNormal>Two.</p>", "One.\r\nTwo.")
+    expect(body).to_have_value("One.\n\nTwo.")
 
     # Docs nests a list in the list; links readers can't follow and pictures are dropped.
     body.fill("")

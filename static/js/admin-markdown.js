@@ -122,10 +122,13 @@
 
   // --- Paste: word processors' and Google Docs' HTML as Markdown ---------------------
 
-  // A paste is converted only when its HTML carries formatting; otherwise (a code editor's
-  // coloured lines, a plain web page's words) the browser pastes the plain text.
+  // A paste is converted only when its HTML carries formatting or paragraphs (Word's plain
+  // text has one line break between them, which Markdown reads as one paragraph); otherwise
+  // (a code editor's coloured lines, a few words from a web page) the browser pastes the
+  // plain text.
   var FORMATTED = "a[href], b, strong, i, em, u, ul, ol, h1, h2, h3, h4, h5, h6, " +
-    "blockquote, span[style*='font-weight'], span[style*='font-style'], p[style*='mso-list']";
+    "blockquote, p ~ p, span[style*='font-weight'], span[style*='font-style'], " +
+    "p[style*='mso-list']";
 
   function styleOf(node) {
     return (node.getAttribute && node.getAttribute("style") || "").toLowerCase()
@@ -166,8 +169,10 @@
   // that Word itself tells other programs to ignore.
   function markWordLists(body) {
     body.querySelectorAll("p[style*='mso-list']").forEach(function (paragraph) {
-      var marker = paragraph.querySelector("span[style*='mso-list:Ignore'], " +
-        "span[style*='mso-list: Ignore']");
+      // Word breaks long attributes over lines: "mso-list:\nIgnore".
+      var marker = Array.prototype.find.call(paragraph.querySelectorAll("span"), function (span) {
+        return styleOf(span).indexOf("mso-list:ignore") !== -1;
+      });
       var text = marker ? marker.textContent.replace(/\s+/g, "") : "";
       if (marker) marker.remove();
       paragraph.dataset.listItem = /^\w{1,3}[.)]$/.test(text) ? "ordered" : "bulleted";
