@@ -267,6 +267,17 @@ def test_word_count_follows_typing_and_matches_the_saved_article(new_page, write
     expect(page.locator("#article-word-count")).to_have_text("15 words · 1 min read")
 
 
+def test_a_form_the_writer_may_only_view_keeps_the_saved_count(new_page, writer):
+    article = ArticleFactory(sections=2, quotes=1)
+    words = reading.article_words(article)
+    page = log_in(new_page(), writer)
+    page.goto(reverse("admin:articles_article_change", args=[article.pk]))
+    expect(page.locator("h1")).to_have_text("View article")
+    expect(page.locator("textarea[data-word-count]")).to_have_count(0)
+    expect(page.locator("#article-word-count")).to_have_text(reading.summary(words))
+    assert count(page) == (words, 1)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -38,7 +38,10 @@
 
     function update() {
       var words = 0;
-      document.querySelectorAll("textarea[data-word-count]").forEach(function (field) {
+      var fields = document.querySelectorAll("textarea[data-word-count]");
+      // A form the user may only view has no fields: the server's count stands.
+      if (!fields.length) return;
+      fields.forEach(function (field) {
         if (isCounted(field)) words += countWords(field.value);
       });
       var minutes = Math.ceil(words / perMinute);
