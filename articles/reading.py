@@ -15,8 +15,10 @@ from .parts import Block
 # do we read per minute?", Journal of Memory and Language, 2019).
 WORDS_PER_MINUTE = 238
 
-# A Markdown link's target, "](https://…)", is not read: its text is.
+# A Markdown link's target, "](https://…)", is not read: its text is. Nor are the numbers
+# of a numbered list ("1. ").
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
+LIST_NUMBER = re.compile(r"^[ \t]*\d+[.)][ \t]", re.MULTILINE)
 # Letters and digits, joined by an apostrophe, a hyphen, a dot or a comma ("don't",
 # "well-known", "3.5", "1,000"). [^\W_] is a letter or a digit, as \p{L}\p{N} in JavaScript.
 WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*")
@@ -24,6 +26,7 @@ WORD = re.compile(r"[^\W_]+(?:['’.,\-][^\W_]+)*")
 
 def count_words(text):
     text = LINK_TARGET.sub("]", unicodedata.normalize("NFC", text))
+    text = LIST_NUMBER.sub("", text)
     return len(WORD.findall(text))
 
 

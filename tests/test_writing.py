@@ -278,22 +278,23 @@ def test_a_form_the_writer_may_only_view_keeps_the_saved_count(new_page, writer)
     assert count(page) == (words, 1)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Don't stop: well-known 3.5 million, 1,000 people — at 9am.",
-        "See [the agency's page](https://www.nasa.gov/a_b-c) and **bold** _it_.",
-        "- one\n- two\n\n> quoted *words*\n\n1. first",
-        "Café résumé naïve Zürich 東京 ½ x²",
-        "snake_case and __init__ — ... -- * _ **",
-    ],
-)
-def test_admin_counts_words_as_the_server_does(new_page, writer, text):
+PARITY_SAMPLES = [
+    ("Don't stop: well-known 3.5 million, 1,000 people — at 9am.", 9),
+    ("See [the agency's page](https://www.nasa.gov/a_b-c) and **bold** _it_.", 7),
+    ("- one\n- two\n\n> quoted *words*\n\n1. first\n 2) second", 6),
+    ("Café résumé naïve Zürich 東京 ½ x²", 7),
+    ("snake_case and __init__ — ... -- * _ **", 4),
+]
+
+
+def test_admin_counts_words_as_the_server_does(new_page, writer):
     page = log_in(new_page(), writer)
     body = new_text_block(page)
-    body.fill(text)
-    expected = reading.count_words(text)
-    expect(page.locator("#article-word-count")).to_have_attribute("data-words", str(expected))
+    counter = page.locator("#article-word-count")
+    for text, words in PARITY_SAMPLES:
+        assert reading.count_words(text) == words
+        body.fill(text)
+        expect(counter).to_have_attribute("data-words", str(words))
 
 
 def test_an_oversized_paste_is_refused_and_the_text_typed_is_kept(new_page, writer):

@@ -5,10 +5,12 @@
 (function () {
   "use strict";
   var LINK_TARGET = /\]\([^)]*\)/g;
+  var LIST_NUMBER = /^[ \t]*\d+[.)][ \t]/gm;
   var WORD = /[\p{L}\p{N}]+(?:['’.,\-][\p{L}\p{N}]+)*/gu;
 
   function countWords(text) {
-    var words = text.normalize("NFC").replace(LINK_TARGET, "]").match(WORD);
+    var words = text.normalize("NFC").replace(LINK_TARGET, "]").replace(LIST_NUMBER, "")
+      .match(WORD);
     return words ? words.length : 0;
   }
 
