@@ -187,6 +187,15 @@ def test_toolbar_and_shortcuts_format_a_newly_added_text_block(new_page, writer)
     ).click()
     expect(renumbered).to_have_value("_**Later**_")
 
+    # Enter on a button applies its style once, also after the block moved down (↓).
+    add_block(page, 1, 1, "text")
+    page.locator("#sections-1-blocks-0 button[data-move='1']").first.click()
+    renumbered.fill("Moved")
+    select(renumbered, 0, 5)
+    page.locator("#sections-1-blocks-0").get_by_role("button", name="Bold").focus()
+    page.keyboard.press("Enter")
+    expect(renumbered).to_have_value("**Moved**")
+
 
 def test_paste_from_google_docs_or_word_is_markdown_and_plain_text_stays_plain(new_page, writer):
     page = log_in(new_page(permissions=["clipboard-read", "clipboard-write"]), writer)

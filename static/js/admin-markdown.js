@@ -44,7 +44,13 @@
       toolbar.setAttribute("aria-controls", field.id);
     };
     toolbar.addEventListener("click", target, true);
-    toolbar.addEventListener("keydown", target, true);
+    toolbar.addEventListener("keydown", function (event) {
+      target();
+      // Enter and Space click a <button> by themselves. The toolbar's own handler for them
+      // would apply the style once more, and once more again each time the block moves
+      // (↑ ↓), as the element adds that handler anew whenever it is put back in the page.
+      if (event.key === "Enter" || event.key === " ") event.stopPropagation();
+    }, true);
     target();
     // Toolbar and field in one column, beside the field's label.
     var column = document.createElement("div");
