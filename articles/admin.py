@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import preview
+from . import preview, reading
 from .desk import AuthorAdminForm, DeskAuthenticationForm, DeskUserChangeForm
 from .editing import UnsavedChangesMixin
 from .forms import ArticleAdminForm, address_of, steps_for
@@ -167,6 +167,13 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
         context["publish_steps"] = [(name, step) for name, step in steps.items() if name != "save"]
         context["asks_note"] = any(step.asks_note for step in steps.values())
         context["asks_time"] = any(step.asks_time for step in steps.values())
+        words = reading.article_words(obj)
+        context["reading"] = {
+            "words": words,
+            "minutes": reading.reading_minutes(words),
+            "summary": reading.summary(words),
+            "words_per_minute": reading.WORDS_PER_MINUTE,
+        }
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def construct_change_message(self, request, form, formsets, add=False):

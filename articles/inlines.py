@@ -18,6 +18,7 @@ from .models import (
     MoreOnLink,
     Section,
 )
+from .parts import BODY_MAX_LENGTH
 
 # A scheme-less URL an editor types ("nasa.gov") means https, as in Django 6.0.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -100,6 +101,22 @@ class BlockForm(forms.ModelForm):
         # The inline's `fields` decide what the form shows; these are only the ones every
         # block has.
         fields = ["kind", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # admin-markdown.js and admin-word-count.js find the fields they work on by these.
+        # The limit is no maxlength attribute, with which browsers would cut a long paste
+        # short without a word: admin-markdown.js refuses it and says why.
+        if "body" in self.fields:
+            self.fields["body"].widget.attrs.update(
+                {
+                    "data-markdown": "",
+                    "data-max-length": BODY_MAX_LENGTH,
+                    "data-word-count": Block.Kind.TEXT,
+                }
+            )
+        if "text" in self.fields:
+            self.fields["text"].widget.attrs["data-word-count"] = Block.Kind.QUOTE
 
     def has_changed(self):
         # A new block only counts once something is in it: the kind alone (preselected)

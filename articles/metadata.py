@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import strip_tags
+
+from . import reading
 
 LOGO = ("img/logo.png", 600, 60)
 # The feeds' enclosure of the lead image: a JPEG every reader can show, at most this wide.
@@ -159,17 +160,11 @@ def body_photo_renditions(article):
 
 
 def word_count(article):
-    """Words readers read: the text blocks' and the quotes' words, not names or captions."""
+    """Words readers read, by the rule the editor's form counts with (articles/reading.py)."""
     blocks = [*article.lead_quotes]
     for section in article.sections.all():
         blocks += section.blocks.all()
-    words = 0
-    for block in blocks:
-        if block.kind == block.Kind.TEXT:
-            words += len(strip_tags(block.body_html).split())
-        elif block.kind == block.Kind.QUOTE:
-            words += len(block.text.split())
-    return words
+    return sum(reading.count_words(f"{block.body} {block.text}") for block in blocks)
 
 
 def for_article(request, facts, robots=""):

@@ -62,6 +62,17 @@ MARKDOWN_HELP = (
 )
 
 
+# Generous for one block (some 8,000 words, more than most whole articles), and checked
+# by clean() rather than by the column: a longer text belongs in more blocks, and the
+# message at the field says so.
+BODY_MAX_LENGTH = 50_000
+
+
+def text_length(value):
+    """Characters as the browser counts them: one per line break, which forms send as two."""
+    return len(value.replace("\r\n", "\n"))
+
+
 class Block(models.Model):
     """One piece of a section's body, in reading order: text, a quote, a photo or an embed.
 
@@ -198,6 +209,14 @@ class Block(models.Model):
             errors["section"] = "Choose a section of this article."
         if self.kind == self.Kind.TEXT and not self.body.strip():
             errors["body"] = "Write the text, or remove this block."
+        elif self.kind == self.Kind.TEXT and text_length(self.body) > BODY_MAX_LENGTH:
+            errors["body"] = ValidationError(
+                "This text is %(length)s characters long; a text block holds at most "
+                "%(limit)s. Split it into more blocks: add a text block after this one and "
+                "move the rest there.",
+                code="max_length",
+                params={"length": f"{text_length(self.body):,}", "limit": f"{BODY_MAX_LENGTH:,}"},
+            )
         elif self.kind == self.Kind.QUOTE:
             if not self.text.strip():
                 errors["text"] = "Type the quoted words, or remove this quote."

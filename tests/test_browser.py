@@ -9,6 +9,7 @@ import datetime
 import importlib
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -108,12 +109,14 @@ def editor(editorial_groups):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, transactional_db):
     """Opens a page in a new browser context: a separate person, with their own cookies.
 
-    Every test fails if a stylesheet or script doesn't load or a script raises.
+    Every test fails if a stylesheet or script doesn't load or a script raises. Set up after
+    the database and so closed before it is emptied: an open form keeps sending its
+    changes, and the last ones, sent as the page closes, are answered before the test ends.
     """
-    contexts, problems = [], []
+    contexts, problems, pending = [], [], set()
 
     def open_page(**options):
         context = browser.new_context(
@@ -127,6 +130,9 @@ def new_page(browser, live_server):
         # long form; collapsed, it leaves the form the whole width.
         context.add_init_script("localStorage.setItem('django.admin.navSidebarIsOpen', 'false')")
         contexts.append(context)
+        context.on("request", lambda request: pending.add(request))
+        context.on("requestfinished", lambda request: pending.discard(request))
+        context.on("requestfailed", lambda request: pending.discard(request))
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
         page.on(
@@ -140,6 +146,14 @@ def new_page(browser, live_server):
         return page
 
     yield open_page
+    for context in contexts:
+        for page in context.pages:
+            page.close()
+    if contexts:
+        # Playwright delivers the requests' events only while it is called.
+        waiting, deadline = contexts[0].new_page(), time.monotonic() + 5
+        while pending and time.monotonic() < deadline:
+            waiting.wait_for_timeout(50)
     for context in contexts:
         context.close()
     assert not problems, "Pages had broken assets or script errors:\n" + "\n".join(problems)
@@ -166,7 +180,9 @@ def log_in(page, user):
 def choose(page, select_id, text):
     """Picks `text` in an autocomplete field as an editor does: open it, type, click."""
     page.locator(f"#{select_id} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
+    # The list first shows every choice, then the search's answer: click in the answer.
+    with page.expect_response(lambda response: "/admin/autocomplete/?term=" in response.url):
+        page.locator(".select2-container--open .select2-search__field").fill(text)
     page.locator(".select2-container--open .select2-results__option", has_text=text).click()
     expect(page.locator(f"#select2-{select_id}-container")).to_contain_text(text)
 

@@ -162,5 +162,5 @@ def test_the_bodys_photos_and_word_count_are_in_the_structured_data(client, arti
         "width": rendition.width,
         "height": rendition.height,
     }
-    # The text and the quotes' words; not the speakers' names or the captions.
+    # The text and the quotes' words (articles/reading.py); not names or captions.
     assert news["wordCount"] == 7

@@ -50,6 +50,7 @@ PART_MODULES = (
     "articles.metadata",
     "articles.photos.encoding",
     "articles.photos.models",
+    "articles.reading",
     "articles.templatetags.pictures",
     "articles.templatetags.structured_data",
 )
