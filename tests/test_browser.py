@@ -192,10 +192,12 @@ def add_inline(page, prefix):
 
 
 def add_block(page, section, index, kind):
-    """Adds a block at the end of a section, as an editor does: its button, then its kind."""
-    page.locator(f"#sections-{section}-blocks-group .djn-add-handler.djn-level-2").click()
+    """Adds a block at the end of a section, as an editor does: one button per kind."""
+    adding = page.get_by_role("group", name="Add a block at the end of this section")
+    group = page.locator(f"#sections-{section}-blocks-group")
+    group.locator(adding).get_by_role("button", name=f"Add {kind}", exact=True).click()
     prefix = f"#id_sections-{section}-blocks-{index}"
-    page.locator(f"{prefix}-kind").select_option(kind)
+    expect(page.locator(f"{prefix}-kind")).to_have_value(kind)
     return prefix
 
 
@@ -226,6 +228,7 @@ def write_and_submit(page):
     add_inline(page, "sections")
     page.locator("#id_sections-0-subheading").fill(small_talk)
     text = add_block(page, 0, 0, "text")
+    expect(page.locator(f"{text}-body")).to_be_focused()
     page.locator(f"{text}-body").fill(small_talk_text)
     # Only the chosen kind's fields show.
     expect(page.locator(f"{text}-speaker")).to_be_hidden()
