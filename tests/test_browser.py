@@ -449,12 +449,26 @@ def test_writer_leaves_mid_edit_and_gets_the_text_back(new_page, writer):
     expect(page.get_by_role("region", name="Unsaved changes")).to_have_count(0)
 
 
+def section_with_its_quote_last(article):
+    """Two paragraphs, then the quote that belongs between them."""
+    section = SectionFactory(article=article, subheading="Small Talk", body="", position=0)
+    for position, body in enumerate(["Paragraph A.", "Paragraph B."]):
+        TextBlockFactory(section=section, body=body, position=position)
+    QuoteFactory(section=section, text="Friends forever.", position=2)
+    return section
+
+
+def quote_between_the_paragraphs(section):
+    return [block.body or block.text for block in section.blocks.all()] == [
+        "Paragraph A.",
+        "Friends forever.",
+        "Paragraph B.",
+    ]
+
+
 def test_editor_moves_blocks_and_sections_with_the_keyboard(new_page, editor):
     article = ArticleFactory(headline="Soyuz lands")
-    first = SectionFactory(article=article, subheading="Small Talk", body="", position=0)
-    for position, body in enumerate(["Paragraph A.", "Paragraph B."]):
-        TextBlockFactory(section=first, body=body, position=position)
-    QuoteFactory(section=first, text="Friends forever.", position=2)
+    section_with_its_quote_last(article)
     SectionFactory(article=article, subheading="Friends Forever", body="Paragraph C.", position=1)
     page = log_in(new_page(), editor)
     page.goto(f"/admin/articles/article/{article.pk}/change/")
@@ -474,20 +488,12 @@ def test_editor_moves_blocks_and_sections_with_the_keyboard(new_page, editor):
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     assert [s.subheading for s in article.sections.all()] == ["Friends Forever", "Small Talk"]
-    small_talk = article.sections.get(subheading="Small Talk")
-    assert [b.body or b.text for b in small_talk.blocks.all()] == [
-        "Paragraph A.",
-        "Friends forever.",
-        "Paragraph B.",
-    ]
+    assert quote_between_the_paragraphs(article.sections.get(subheading="Small Talk"))
 
 
 def test_editor_drags_a_quote_between_two_paragraphs(new_page, editor):
     article = ArticleFactory(headline="Soyuz lands")
-    section = SectionFactory(article=article, subheading="Small Talk", body="", position=0)
-    for position, body in enumerate(["Paragraph A.", "Paragraph B."]):
-        TextBlockFactory(section=section, body=body, position=position)
-    QuoteFactory(section=section, text="Friends forever.", position=2)
+    section = section_with_its_quote_last(article)
     page = log_in(new_page(), editor)
     page.goto(f"/admin/articles/article/{article.pk}/change/")
 
@@ -503,11 +509,7 @@ def test_editor_drags_a_quote_between_two_paragraphs(new_page, editor):
     page.mouse.up()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    assert [b.body or b.text for b in section.blocks.all()] == [
-        "Paragraph A.",
-        "Friends forever.",
-        "Paragraph B.",
-    ]
+    assert quote_between_the_paragraphs(section)
 
 
 def test_shared_preview_link_works_signed_out_while_the_article_is_a_404(new_page, editor):
