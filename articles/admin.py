@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Lower
 from django.http import Http404, JsonResponse
@@ -234,9 +235,20 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
         return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.created_by = request.user
+        # Two new articles with one headline, saved at the same moment, both find the same
+        # slug free: the second takes the next one rather than failing.
+        version = obj.version
+        for attempt in range(3):
+            try:
+                with transaction.atomic():
+                    return super().save_model(request, obj, form, change)
+            except IntegrityError:
+                if attempt == 2 or not obj.slug_taken_by(obj.slug):
+                    raise
+                obj.version, obj.slug = version, obj.unique_slug(form.data.get("slug", ""))
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public else None

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.admin import ArticleAdmin
 from articles.models import Article, Block
 
 from .factories import ArticleFactory, AuthorFactory, CategoryFactory
@@ -200,6 +201,28 @@ def test_a_new_article_with_a_taken_slug_gets_the_next_free_one(admin_client):
     response = admin_client.post(reverse("admin:articles_article_add"), data)
     assert response.status_code == 302
     assert Article.objects.exclude(pk=existing.pk).get().slug == f"{existing.slug}-2"
+
+
+def test_a_slug_taken_while_the_form_was_being_saved_gives_way_to_the_next(
+    admin_client, monkeypatch
+):
+    category = CategoryFactory()
+    checked_form = ArticleAdmin.save_form
+
+    # Another editor's article with the same slug is saved after this form was checked
+    # and before it is saved.
+    def theirs_lands_first(self, request, form, change):
+        ArticleFactory(headline="Soyuz lands", slug="soyuz-lands", category=category)
+        return checked_form(self, request, form, change)
+
+    monkeypatch.setattr(ArticleAdmin, "save_form", theirs_lands_first)
+    data = article_form(category, headline="Soyuz lands", slug="soyuz-lands")
+    response = admin_client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 302
+    mine = Article.objects.get(slug="soyuz-lands-2")
+    assert (mine.headline, mine.version) == ("Soyuz lands", 1)
+    assert Article.objects.filter(slug="soyuz-lands").exists()
 
 
 def test_empty_slug_is_made_from_the_headline(admin_client):
