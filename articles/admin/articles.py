@@ -1,12 +1,11 @@
+"""The article form and the article list."""
+
 import json
 
 import nested_admin
-from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
 from django.db import IntegrityError, transaction
@@ -19,30 +18,28 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
-from . import preview, reading
-from .desk import AuthorAdminForm, DeskAuthenticationForm, DeskUserChangeForm
-from .editing import UnsavedChangesMixin
-from .forms import ArticleAdminForm, address_of, steps_for
-from .inlines import (
+from .. import preview, reading
+from ..editing import UnsavedChangesMixin
+from ..forms import ArticleAdminForm, address_of, steps_for
+from ..inlines import (
     BylineInline,
     CorrectionInline,
     LeadQuoteInline,
     MoreOnLinkInline,
     SectionInline,
 )
-from .models import (
+from ..models import (
     Article,
     Author,
     Byline,
     Category,
-    Image,
     MoreOnLink,
     published_condition,
     renditions_of,
     scheduled_condition,
 )
-from .photos import admin as photos_admin
-from .photos.admin import lead_image_summary, thumbnail
+from ..photos.admin import lead_image_summary, thumbnail
+from .actions import ListActionsMixin
 
 # What a writer may still edit: their own work, until an editor takes it over.
 WRITER_EDITABLE_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -63,35 +60,6 @@ ADDRESS_SLUG_ERROR = (
 
 def can_publish(request):
     return request.user.has_perm("articles.publish_article")
-
-
-# Members of Writers and Editors sign in without anybody ticking "Staff status" (desk.py).
-admin.site.login_form = DeskAuthenticationForm
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
-class DeskUserAdmin(UserAdmin):
-    form = DeskUserChangeForm
-    list_display = [*UserAdmin.list_display, "is_active"]
-    list_filter = ["groups", "is_staff", "is_superuser", "is_active"]
-
-
-@admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    form = AuthorAdminForm
-    list_display = ["name", "role", "slug", "user"]
-    list_select_related = ["user"]
-    search_fields = ["name", "role", "user__username"]
-    prepopulated_fields = {"slug": ("name",)}
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -121,7 +89,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, VersionAdmin):
+class ArticleAdmin(
+    UnsavedChangesMixin, ListActionsMixin, nested_admin.NestedModelAdminMixin, VersionAdmin
+):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -378,140 +348,5 @@ class ArticleAdmin(UnsavedChangesMixin, nested_admin.NestedModelAdminMixin, Vers
             "<ul>{}</ul>",
             format_html_join(
                 "", "<li>{} <small>({})</small></li>", ((a.headline, a.category) for a in related)
-            ),
-        )
-
-    @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        now = timezone.now()
-        published = 0
-        for article in queryset:
-            missing = article.images_missing_alt_text()
-            if missing:
-                self.message_user(
-                    request,
-                    f"“{article}” was not published: "
-                    + ", ".join(f"“{image}”" for image in missing)
-                    + (" has" if len(missing) == 1 else " have")
-                    + " no alt text. Add it in the photo library, then publish again.",
-                    messages.ERROR,
-                )
-                continue
-            article.status = Article.Status.PUBLISHED
-            if article.published_at is None or article.published_at > now:
-                article.published_at = now
-            self._save_with_revision(request, article, "Published now.")
-            published += 1
-        if published:
-            self.message_user(request, f"Published {published} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Unpublish", permissions=["publish"])
-    def unpublish(self, request, queryset):
-        for article in queryset:
-            article.status = Article.Status.UNPUBLISHED
-            self._save_with_revision(request, article, "Unpublished.")
-        self.message_user(request, f"Unpublished {len(queryset)} article(s).", messages.SUCCESS)
-
-    @admin.action(description="Submit for review", permissions=["change"])
-    def submit_for_review(self, request, queryset):
-        submitted = 0
-        for article in queryset.filter(status=Article.Status.DRAFT):
-            if self.has_change_permission(request, article):
-                article.status = Article.Status.REVIEW
-                self._save_with_revision(request, article, "Submitted for review.")
-                submitted += 1
-        skipped = len(queryset) - submitted
-        self.message_user(request, f"Submitted {submitted} article(s) for review.")
-        if skipped:
-            self.message_user(
-                request,
-                f"Skipped {skipped}: only drafts you may edit can be submitted.",
-                messages.WARNING,
-            )
-
-    def _save_with_revision(self, request, article, comment):
-        with self.create_revision(request):
-            article.save()
-            self.log_change(request, article, comment)
-
-
-class LibraryImageForm(photos_admin.ImageAdminForm):
-    def clean_alt_text(self):
-        alt_text = self.cleaned_data["alt_text"].strip()
-        if self.instance.pk and not alt_text:
-            in_use = (
-                Article.objects.filter(status=Article.Status.PUBLISHED)
-                .showing_image(self.instance, as_portrait=False)
-                .order_by("headline")
-            )
-            if in_use:
-                raise forms.ValidationError(
-                    "Published articles show this image, so it needs alt text: "
-                    + ", ".join(f"“{article}”" for article in in_use[:3])
-                    + "."
-                )
-        return alt_text
-
-
-@admin.register(Image)
-class LibraryImageAdmin(photos_admin.ImageAdmin):
-    """The photo library, with where each image is used."""
-
-    form = LibraryImageForm
-    list_display = [
-        *photos_admin.ImageAdmin.list_display[:-2],
-        "usage_count",
-        "has_alt_text",
-        "uploaded_at",
-    ]
-    readonly_fields = [*photos_admin.ImageAdmin.readonly_fields, "used_in"]
-    fieldsets = [
-        *photos_admin.ImageAdmin.fieldsets[:-1],
-        ("Use", {"fields": ["used_in", "size_display", "uploaded_by", "uploaded_at"]}),
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                usage=Count("lead_articles", distinct=True)
-                + Count("blocks__article", distinct=True)
-                + Count("portrait_of", distinct=True)
-            )
-            # Meta.ordering doesn't apply to a grouped query; the chooser pages through it.
-            .order_by(*Image._meta.ordering)
-        )
-
-    @admin.display(description="used", ordering="usage")
-    def usage_count(self, image):
-        return image.usage
-
-    @admin.display(description="used in")
-    def used_in(self, image):
-        if not image.pk:
-            return "—"
-        articles = Article.objects.showing_image(image, as_portrait=False).order_by("-updated_at")
-        rows = [
-            (
-                reverse("admin:articles_article_change", args=[article.pk]),
-                article.headline,
-                "lead image" if article.lead_image_id == image.pk else "photo in the text",
-                article.status_label,
-            )
-            for article in articles
-        ]
-        rows += [
-            (reverse("admin:articles_author_change", args=[author.pk]), author.name, "portrait", "")
-            for author in image.portrait_of.all()
-        ]
-        if not rows:
-            return "Not used yet."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> <small>({}{})</small></li>',
-                ((url, name, use, f", {state}" if state else "") for url, name, use, state in rows),
             ),
         )
