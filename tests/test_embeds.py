@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 
-from articles.embeds import FRAME_ORIGINS, PROVIDERS, Embed, fetch_title, recognise
+from articles.embed_providers import FRAME_ORIGINS, PROVIDERS
+from articles.embeds import Embed, fetch_title, recognise
 
 from .oembed_server import serving
 from .test_accessibility import html_problems

@@ -46,6 +46,7 @@ RENDER_VERSION = 3
 PART_TEMPLATE_FOLDERS = ("includes", "feeds")
 PART_MODULES = (
     "articles.delivery.rendered",
+    "articles.embed_providers",
     "articles.embeds",
     "articles.metadata",
     "articles.photos.encoding",
