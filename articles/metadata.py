@@ -7,8 +7,6 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-from . import reading
-
 LOGO = ("img/logo.png", 600, 60)
 # The feeds' enclosure of the lead image: a JPEG every reader can show, at most this wide.
 ENCLOSURE_MAX_WIDTH = 1200
@@ -146,7 +144,7 @@ def article_facts(article):
             [rendition.url, rendition.width, rendition.height]
             for rendition in body_photo_renditions(article)
         ],
-        "words": word_count(article),
+        "words": article.words,
     }
 
 
@@ -157,14 +155,6 @@ def body_photo_renditions(article):
                 rendition = block.image.rendition("figure", max_width=1600)
                 if rendition:
                     yield rendition
-
-
-def word_count(article):
-    """Words readers read, by the rule the editor's form counts with (articles/reading.py)."""
-    blocks = [*article.lead_quotes]
-    for section in article.sections.all():
-        blocks += section.blocks.all()
-    return sum(reading.count_words(f"{block.body} {block.text}") for block in blocks)
 
 
 def for_article(request, facts, robots=""):

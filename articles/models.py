@@ -9,10 +9,12 @@ from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 # Models of the app's packages are imported here, so Django registers them with the app.
+from . import reading
 from .autosave import UnsavedChanges  # noqa: F401
 from .delivery.models import ContentVersion, RenderedArticle  # noqa: F401
 from .parts import Block, Byline, Correction, MoreOnLink, Section  # noqa: F401
@@ -403,6 +405,15 @@ class Article(models.Model):
     @property
     def status_label(self):
         return "Scheduled" if self.is_scheduled else self.get_status_display()
+
+    @cached_property
+    def words(self):
+        """Words readers read, by the editor's form's rule; needs with_body()'s prefetch."""
+        return reading.body_words(self)
+
+    @property
+    def reading_minutes(self):
+        return reading.reading_minutes(self.words)
 
     @property
     def is_updated(self):

@@ -46,3 +46,11 @@ def article_words(article):
         return 0
     blocks = Block.objects.filter(article=article, kind__in=[Block.Kind.TEXT, Block.Kind.QUOTE])
     return sum(count_words(body + " " + text) for body, text in blocks.values_list("body", "text"))
+
+
+def body_words(article):
+    """The words of an article fetched with its body (with_body()), from what it prefetched."""
+    blocks = [*article.lead_quotes]
+    for section in article.sections.all():
+        blocks += section.blocks.all()
+    return sum(count_words(f"{block.body} {block.text}") for block in blocks)

@@ -15,6 +15,7 @@ from .factories import (
     AuthorFactory,
     CategoryFactory,
     MoreOnLinkFactory,
+    QuoteFactory,
     SectionFactory,
 )
 
@@ -323,3 +324,18 @@ def test_article_page_runs_a_constant_number_of_queries(client, django_assert_ma
     content = response.content.decode()
     assert content.count("<blockquote") == 6 * 3 + 1
     assert content.count('class="more-on"') == 5
+
+
+def test_the_article_says_how_long_it_takes_to_read(client):
+    article = ArticleFactory(headline="Soyuz lands")
+    section = SectionFactory(article=article, body=" ".join(["word"] * 400))
+    QuoteFactory(article=article, section=section, text=" ".join(["said"] * 77))
+    # 477 words at 238 a minute, rounded up: the editor's form counts the same.
+    assert (
+        '<span class="reading-time">3 min read</span>'
+        in client.get(article.get_absolute_url()).content.decode()
+    )
+
+    wordless = ArticleFactory(headline="Photo of the day")
+    SectionFactory(article=wordless, body="")
+    assert "min read" not in client.get(wordless.get_absolute_url()).content.decode()
