@@ -147,7 +147,10 @@ def test_writer_sees_others_work_read_only(writer_client):
     article = ArticleFactory(status=DRAFT, created_by=UserFactory(group="Writers"))
     response = writer_client.get(change_url(article))
     assert response.status_code == 200
-    assert 'name="_save"' not in response.content.decode()
+    content = response.content.decode()
+    assert "View article" in content
+    assert 'name="_continue"' not in content and 'name="_workflow"' not in content
+    assert "Preview changes" not in content and "data-unsaved-changes-url" not in content
 
 
 def test_writer_cannot_reach_publish_actions(writer_client):
@@ -595,3 +598,14 @@ def test_a_writer_submits_with_a_note_but_cannot_press_an_editors_button(writer_
     assert article.status == REVIEW
     history = writer_client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert "Submitted for review. Note: Ready for a look." in history.content.decode()
+
+
+def test_change_form_shows_the_publication_time_in_the_newsrooms_time(editor_client, settings):
+    settings.TIME_ZONE = "America/New_York"
+    when = datetime.datetime(2099, 1, 1, 14, 0, tzinfo=datetime.UTC)
+    scheduled = ArticleFactory(status=PUBLISHED, published_at=when)
+    draft = ArticleFactory(status=DRAFT, published_at=None)
+    assert "2099-01-01 09:00 EST" in editor_client.get(change_url(scheduled)).content.decode()
+    assert "None yet: “Publish now” or “Schedule” below sets it." in (
+        editor_client.get(change_url(draft)).content.decode()
+    )

@@ -124,14 +124,14 @@ class ArticleAdmin(
         ]
         if obj is not None:
             fieldsets += [
-                ("Publication", {"fields": ["workflow", "published_at"]}),
+                ("Publication", {"fields": ["workflow", "publication_time"]}),
                 ("Suggested “More on” links", {"fields": ["suggested_more_on"]}),
             ]
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         # Status and publication time change only through the publish bar's buttons.
-        return ["workflow", "published_at", "suggested_more_on", "lead_image_preview"]
+        return ["workflow", "publication_time", "suggested_more_on", "lead_image_preview"]
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         steps = steps_for(obj or Article(), can_publish(request))
@@ -338,6 +338,12 @@ class ArticleAdmin(
         return format_html(
             "<strong>{}</strong>. {}", article.get_status_display(), NEXT_STEPS[article.status]
         )
+
+    @admin.display(description="publication time")
+    def publication_time(self, article):
+        if article.published_at is None:
+            return "None yet: “Publish now” or “Schedule” below sets it."
+        return timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M %Z")
 
     @admin.display(description="published articles sharing a tag")
     def suggested_more_on(self, article):
