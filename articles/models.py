@@ -289,7 +289,8 @@ class Article(models.Model):
     # whenever they change (articles/search.py); a search only reads it.
     search_tags = models.TextField(blank=True, editable=False)
     search_body = models.TextField(blank=True, editable=False)
-    # PostgreSQL only, GIN-indexed by migration 0005; NULL on SQLite, which uses FTS5.
+    # PostgreSQL only, GIN-indexed by migration 0005 and kept in the row, out of the
+    # TOAST table, by migration 0013; NULL on SQLite, which uses FTS5.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()

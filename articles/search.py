@@ -13,11 +13,11 @@ import re
 import unicodedata
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.core.paginator import Paginator
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import PageNotAnInteger, Paginator
 from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.expressions import RawSQL
-from django.utils.functional import cached_property
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
 
@@ -63,15 +63,7 @@ def sort_order(raw):
 
 def search(query, sort=BEST_MATCH):
     """The newest CANDIDATES published articles matching `query`, best first (or newest)."""
-    query = clean_query(query)
-    articles = _published()
-    newest = _matching(articles, query).order_by("-published_at", "-id")
-    if sort == NEWEST:
-        return newest[:CANDIDATES]
-    candidates = newest.values("pk")[:CANDIDATES]
-    if connection.vendor == "postgresql":
-        return _rank_postgresql(articles, candidates, query)
-    return _rank_sqlite(articles, candidates, query)
+    return Results(query, sort)
 
 
 def count(query):
@@ -80,25 +72,63 @@ def count(query):
     return _matching(_published(), clean_query(query)).order_by()[: CANDIDATES + 1].count()
 
 
+class Results:
+    """What search() finds, a slice at a time: the slice's ids and the count in one query.
+
+    That query reads the newest CANDIDATES + 1 matches once, ranking each as it goes, and
+    counts them, so a page of results needs no count of its own; the articles of the slice
+    are then fetched by id.
+    """
+
+    model = Article
+
+    def __init__(self, query, sort=BEST_MATCH):
+        self.query = clean_query(query)
+        self.sort = sort
+        self.matched = None
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("Search results are read a slice at a time.")
+        start = max(index.start or 0, 0)
+        stop = min(CANDIDATES if index.stop is None else index.stop, CANDIDATES)
+        ids, matched = _ranked_ids(self.query, self.sort, start, max(stop, start))
+        if ids or start == 0:
+            # An empty slice further on can't tell how many there are: count() will.
+            self.matched = matched
+        found = _published().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self):
+        return iter(self[:CANDIDATES])
+
+    def count(self):
+        """How many published articles match, counted no further than CANDIDATES + 1."""
+        if self.matched is None:
+            self.matched = count(self.query)
+        return self.matched
+
+
 class ResultsPaginator(Paginator):
     """Pages of `search()`: as many as the candidates fill, knowing whether there are more."""
 
-    def __init__(self, object_list, per_page, *, query, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.query = query
+    def page(self, number):
+        """Fetch the page first: the query that finds its articles also counts them all."""
+        try:
+            bottom = (int(number) - 1) * self.per_page
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        articles = self.object_list[bottom : bottom + self.per_page] if bottom >= 0 else []
+        return self._get_page(articles, self.validate_number(number), self)
 
-    @cached_property
-    def matched(self):
-        return count(self.query)
-
-    @cached_property
+    @property
     def count(self):
-        return min(self.matched, CANDIDATES)
+        return min(self.object_list.count(), CANDIDATES)
 
     @property
     def has_more(self):
         """More articles match than the candidates hold: say "1,000+", not a number."""
-        return self.matched > CANDIDATES
+        return self.object_list.count() > CANDIDATES
 
 
 def _published():
@@ -119,28 +149,68 @@ def _matching(articles, query):
     return articles.filter(pk__in=matched_ids)
 
 
-def _rank_postgresql(articles, candidates, query):
+# The page of candidates in one pass: the newest CANDIDATES + 1 matches (one past the cap
+# says "1,000+"), each ranked as it is read, so no article is read twice; the extra one is
+# counted but never listed.
+PAGE_SQL = """
+SELECT pk, matched FROM (
+    SELECT pk, {rank} AS search_rank,
+        row_number() OVER (ORDER BY published_at DESC, pk DESC) AS position,
+        count(*) OVER () AS matched
+    FROM ({newest}) AS newest
+) AS candidates
+WHERE position <= %s
+ORDER BY {order}
+LIMIT %s OFFSET %s
+"""
+
+
+def page_query(query, sort, start, stop):
+    """The SQL and parameters of candidates start..stop: (id, how many match) rows."""
+    articles = _published().order_by("-published_at", "-id")
+    if sort == NEWEST:
+        rank, order = "NULL", "position"
+        newest = _matching(articles, query).values("pk", "published_at")
+    elif connection.vendor == "postgresql":
+        rank, order = "search_rank", "search_rank DESC, position"
+        newest = (
+            _matching(articles, query)
+            .annotate(search_rank=SearchRank(F("search_vector"), _postgresql_query(query)))
+            .values("pk", "published_at", "search_rank")
+        )
+    else:
+        rank, order = "search_rank", "search_rank, position"  # bm25: lower is better
+        newest = _rank_sqlite(articles, query).values("pk", "published_at", "search_rank")
+    sql, params = newest[: CANDIDATES + 1].query.sql_with_params()
     return (
-        articles.filter(pk__in=candidates)
-        .annotate(search_rank=SearchRank(F("search_vector"), _postgresql_query(query)))
-        .order_by("-search_rank", "-published_at", "-id")
+        PAGE_SQL.format(rank=rank, newest=sql, order=order),
+        [*params, CANDIDATES, stop - start, start],
     )
 
 
-def _rank_sqlite(articles, candidates, query):
+def _ranked_ids(query, sort, start, stop):
+    try:
+        sql, params = page_query(query, sort, start, stop)
+    except EmptyResultSet:  # nothing to search for
+        return [], 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [pk for pk, _ in rows], rows[0][1] if rows else 0
+
+
+def _rank_sqlite(articles, query):
     # bm25() needs the MATCH in the same SELECT, so the FTS table is joined here, with
     # extra() (the ORM can't join a virtual table). The unary + keeps SQLite from probing
     # the FTS table once per published article: the MATCH drives the join.
-    return (
-        articles.filter(pk__in=candidates)
-        .extra(
-            tables=[FTS_TABLE],
-            where=[f"{FTS_TABLE} MATCH %s", f"+{FTS_TABLE}.rowid = {ARTICLE_TABLE}.id"],
-            params=[_fts_match(query)],
-            select={"search_rank": f"bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
-        )
-        .order_by("search_rank", "-published_at", "-id")  # bm25: lower is better
+    match = _fts_match(query)
+    ranked = articles.extra(
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE} MATCH %s", f"+{FTS_TABLE}.rowid = {ARTICLE_TABLE}.id"],
+        params=[match],
+        select={"search_rank": f"bm25({FTS_TABLE}, {FTS_WEIGHTS})"},
     )
+    return ranked if match else ranked.none()
 
 
 def add_snippets(articles, query):

@@ -187,7 +187,7 @@ class ArticleSearchView(ListView):
         return search.search(self.query, self.sort)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        return search.ResultsPaginator(queryset, per_page, query=self.query, **kwargs)
+        return search.ResultsPaginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs, query=self.query, sort=self.sort)

@@ -505,8 +505,11 @@ def test_past_the_cap_the_count_says_so_instead_of_counting_on(client, ranked, c
     assert "3+ results for “zeppelin”" in response.content.decode()
     assert len(response.context["page_obj"]) == 3
     counts = [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
-    # One row past the cap is enough to know there are more.
-    assert counts and all("LIMIT 4" in sql for sql in counts)
+    # The query that finds the page counts the candidates too, and one row past the cap is
+    # enough to know there are more.
+    assert len(counts) == 1
+    assert "LIMIT 4" in counts[0]
+    assert "OFFSET" in counts[0]
 
 
 def test_a_count_at_the_cap_is_exact(client, committed, candidates):
@@ -525,6 +528,34 @@ def test_pages_stop_where_the_candidates_end(client, committed, monkeypatch):
         assert "12+ results for “zeppelin”" in second.content.decode()
         assert 'rel="next"' not in second.content.decode()
         assert get(client, "zeppelin", sort=sort, page=3).status_code == 404
+
+
+@pytest.mark.parametrize("sort", ["best", "newest"])
+def test_the_last_page_is_found_by_name(client, committed, sort, django_assert_max_num_queries):
+    with committed():
+        ArticleFactory.create_batch(
+            12, headline=factory.Sequence(lambda n: f"Zeppelin story number {n}")
+        )
+    # "last" needs the count before the page: one query more than a numbered page.
+    with django_assert_max_num_queries(QUERIES + 1):
+        response = get(client, "zeppelin", sort=sort, page="last")
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
+    assert len(listed(response)) == 2
+    assert listed(response) == listed(get(client, "zeppelin", sort=sort, page=2))
+    assert "12 results for “zeppelin”" in response.content.decode()
+
+
+def test_a_page_past_the_results_is_404_in_either_order(client, committed, monkeypatch):
+    monkeypatch.setattr(search, "CANDIDATES", 12)
+    with committed():
+        ArticleFactory.create_batch(15, headline=factory.Sequence(lambda n: f"Zeppelin story {n}"))
+    for sort in ("best", "newest"):
+        pages = [listed(get(client, "zeppelin", sort=sort, page=page)) for page in (1, 2)]
+        assert [len(page) for page in pages] == [10, 2]
+        assert len(set(pages[0] + pages[1])) == 12  # no article on both pages
+        assert get(client, "zeppelin", sort=sort, page=3).status_code == 404
+        assert get(client, "zeppelin", sort=sort, page=200).status_code == 404
 
 
 def test_pagination_keeps_the_order(client, committed):

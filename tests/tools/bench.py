@@ -7,6 +7,8 @@ with gunicorn (DEBUG off, WhiteNoise) on 127.0.0.1: once with the page cache off
 each page for --seconds; beside them, in the same run, a bare Django view returning the
 article page's bytes (the ceiling). It prints requests/s, the ratio to the ceiling, p50
 and p99 latency, errors, SQL queries per request and bytes, and writes bench-results.json.
+Given several sizes, it then times the search page alone on each size's database in turn
+(tests/tools/search_bench.py), which says whether search stays flat.
 
     python tests/tools/bench.py --articles 1000,100000 [--postgres] [--seconds 10]
 """
@@ -434,16 +436,31 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         redis_url, redis_pid = (None, None) if args.no_redis else start_redis(workdir)
+        urls = []
         try:
             for articles in sizes:
-                url = database_url(args, workdir, articles)
-                results["runs"].append(measure_size(args, url, articles, workdir, redis_url))
+                urls.append(database_url(args, workdir, articles))
+                results["runs"].append(measure_size(args, urls[-1], articles, workdir, redis_url))
         finally:
             if redis_pid:
                 stop(redis_pid)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
-    print(report(results))
-    print(f"\nFigures written to {RESULTS.relative_to(PROJECT)}.")
+        RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+        print(report(results))
+        print(f"\nFigures written to {RESULTS.relative_to(PROJECT)}.")
+        if len(urls) > 1:
+            search_flatness(urls)
+
+
+def search_flatness(urls):
+    """The search page alone, on each size's database in turn (tests/tools/search_bench.py)."""
+    print("\nSearch page, in-process, each size in turn (page cache off):", flush=True)
+    subprocess.run(
+        [PYTHON, PROJECT / "tests" / "tools" / "search_bench.py", "--rounds", "3", *urls],
+        cwd=PROJECT,
+        env={**base_env(urls[0]), "DJANGO_ALLOWED_HOSTS": "testserver"},
+        check=True,
+        timeout=3600,
+    )
 
 
 if __name__ == "__main__":

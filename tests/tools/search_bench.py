@@ -4,12 +4,20 @@ articles). Requests go through Django's test Client in this process, with the pa
 off, so each one runs the view and its queries. Not part of the test suite.
 
     DATABASE_URL=postgres://… python tests/tools/search_bench.py [--requests 30]
+
+Given database URLs, it measures each in turn, in a process of its own, for --rounds
+rounds, so that all of them share the machine's changing pace; it prints the median of
+each, and how much slower than the first database each other one is (target ≤ 1.5×):
+
+    python tests/tools/search_bench.py --rounds 5 postgres://…/bench_1000 postgres://…/bench_100000
 """
 
 import argparse
+import json
 import os
 import re
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,6 +33,7 @@ QUERIES = {
 }
 PAGES = {"page 5": 5}
 COUNT = re.compile(r'class="search-count">([^<]*?) for ')
+FLATNESS = 1.5
 
 
 def setup_django():
@@ -55,22 +64,83 @@ def median_ms(client, params, requests):
     return statistics.median(timings) * 1000, response
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=30)
-    args = parser.parse_args()
+def measure(requests):
+    """{query name: (median ms, the count the page shows)} on DATABASE_URL."""
     setup_django()
     from django.test import Client
 
-    from articles.models import Article
-
     client = Client()
-    print(f"{Article.objects.published().count():,} published articles")
+    found = {}
     for name, query in QUERIES.items():
         params = {"q": query, **({"page": PAGES[name]} if name in PAGES else {})}
-        median, response = median_ms(client, params, args.requests)
+        median, response = median_ms(client, params, requests)
         count = COUNT.search(response.content.decode())
-        print(f"{name:12} {query!r:18} {median:8.1f} ms  ({count and count.group(1)})")
+        found[name] = (median, count and count.group(1))
+    return found
+
+
+def articles():
+    from articles.models import Article
+
+    return Article.objects.published().count()
+
+
+def compare(urls, requests, rounds):
+    """Each database measured once a round, in turn; the median of its rounds."""
+    runs = {url: [] for url in urls}
+    sizes = {}
+    for number in range(rounds):
+        print(f"… round {number + 1} of {rounds}", file=sys.stderr, flush=True)
+        for url in urls:
+            result = subprocess.run(
+                [sys.executable, __file__, "--requests", str(requests), "--json"],
+                env={**os.environ, "DATABASE_URL": url},
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=600,
+            )
+            found = json.loads(result.stdout.strip().splitlines()[-1])
+            sizes[url] = found.pop("articles")
+            runs[url].append(found)
+    first = urls[0]
+    medians = {
+        url: {name: statistics.median(run[name][0] for run in found) for name in QUERIES}
+        for url, found in runs.items()
+    }
+    misses = []
+    for url in urls:
+        print(f"\n{sizes[url]:,} published articles ({url.rsplit('/', 1)[-1]})")
+        for name, query in QUERIES.items():
+            median = medians[url][name]
+            line = f"{name:12} {query!r:18} {median:8.1f} ms  ({runs[url][-1][name][1]})"
+            if url != first:
+                slowdown = median / medians[first][name]
+                line += f"  {slowdown:.2f}× the first"
+                if slowdown > FLATNESS:
+                    misses.append(f"{name}: {slowdown:.2f}× at {sizes[url]:,}")
+            print(line)
+    if len(urls) > 1:
+        print("\nBelow target:\n  " + "\n  ".join(misses) if misses else "\nAll flat.")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="*", help="Databases to compare, the first as the base.")
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.urls:
+        return compare(args.urls, args.requests, args.rounds)
+    found = measure(args.requests)
+    if args.json:
+        print(json.dumps({**found, "articles": articles()}))
+        return
+    print(f"{articles():,} published articles")
+    for name, query in QUERIES.items():
+        median, count = found[name]
+        print(f"{name:12} {query!r:18} {median:8.1f} ms  ({count})")
 
 
 if __name__ == "__main__":
