@@ -69,15 +69,15 @@ $(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.js
 
 # Spread over one process per core (pytest-xdist).
 test: lint browser tools
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The edit-test loop: no lint, no browser, no external checkers.
 test-fast: $(VENV)/.requirements-dev
-	$(BIN)/pytest -n auto -m "not browser and not checker"
+	$(BIN)/pytest -n auto --dist worksteal -m "not browser and not checker"
 
 # The same suite against a throwaway PostgreSQL server on 127.0.0.1.
 test-postgres: $(VENV)/.requirements-dev browser tools
-	.ci/with-postgres $(BIN)/pytest -n auto
+	.ci/with-postgres $(BIN)/pytest -n auto --dist worksteal
 
 # The page cache's tests against a throwaway Redis server on 127.0.0.1 (`make test` uses
 # each process's own memory), with each worker's pages kept in front of it: on SQLite,

@@ -1,9 +1,12 @@
 import datetime
+import importlib
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from articles.models import (
@@ -180,4 +183,29 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def group(user, create, extracted, **kwargs):
         if extracted:
-            user.groups.add(Group.objects.get(name=extracted))
+            user.groups.add(editorial_group(extracted))
+
+
+# The data migrations that make the Writers and Editors groups and grant them permissions.
+GROUP_MIGRATIONS = [
+    ("0003_editorial_groups", "create_groups"),
+    ("0006_add_image_library", "grant_image_permissions"),
+    ("0010_body_blocks", "grant_block_permissions"),
+]
+
+
+def make_editorial_groups():
+    """Run the groups' data migrations again. Transactional tests (the browser tests) empty
+    every table when they end, the groups those migrations made included."""
+    for name, function in GROUP_MIGRATIONS:
+        migration = importlib.import_module(f"articles.migrations.{name}")
+        state = MigrationLoader(connection).project_state(("articles", name))
+        getattr(migration, function)(state.apps, schema_editor=None)
+
+
+def editorial_group(name):
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        make_editorial_groups()
+        group = Group.objects.get(name=name)
+    return group

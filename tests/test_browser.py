@@ -6,7 +6,6 @@ screenshots of the README's editor guide there (`make screenshots`).
 """
 
 import datetime
-import importlib
 import os
 import re
 import time
@@ -15,8 +14,6 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -33,6 +30,7 @@ from .factories import (
     SectionFactory,
     TextBlockFactory,
     UserFactory,
+    make_editorial_groups,
 )
 from .oembed_server import serving
 
@@ -82,20 +80,8 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 @pytest.fixture
 def editorial_groups(transactional_db):
-    """The Writers and Editors groups, made by the data migrations that make them.
-
-    The live server needs transactional tests, which empty every table after each test:
-    the groups migrations 0003, 0006 (the photo library) and 0010 (blocks) made are gone
-    for all but the first of them.
-    """
-    for name, function in [
-        ("0003_editorial_groups", "create_groups"),
-        ("0006_add_image_library", "grant_image_permissions"),
-        ("0010_body_blocks", "grant_block_permissions"),
-    ]:
-        migration = importlib.import_module(f"articles.migrations.{name}")
-        state = MigrationLoader(connection).project_state(("articles", name))
-        getattr(migration, function)(state.apps, schema_editor=None)
+    """The Writers and Editors groups, made again for each transactional test."""
+    make_editorial_groups()
 
 
 @pytest.fixture
