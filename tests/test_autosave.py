@@ -22,23 +22,17 @@ def keep_url(article):
     return f"/admin/articles/article/{article.pk}/unsaved/"
 
 
-def half_written_story(category):
+def half_written_story(category, second_block=None, **fields):
+    """A new article's form: a section whose quote has no speaker yet."""
+    second_block = second_block or {"kind": "quote", "text": "It was a soft landing."}
+    blocks = [
+        {"kind": "text", "body": "The capsule landed at dawn.", "position": 0},
+        {**second_block, "position": 1},
+    ]
     return article_form(
         category,
-        headline="Soyuz lands in Kazakhstan",
-        slug="",
-        inlines={
-            "sections": [
-                {
-                    "subheading": "Small Talk",
-                    "position": 0,
-                    "blocks": [
-                        {"kind": "text", "body": "The capsule landed at dawn.", "position": 0},
-                        {"kind": "quote", "text": "It was a soft landing.", "position": 1},
-                    ],
-                }
-            ]
-        },
+        **{"headline": "Soyuz lands in Kazakhstan", "slug": "", **fields},
+        inlines={"sections": [{"subheading": "Small Talk", "position": 0, "blocks": blocks}]},
     )
 
 
@@ -203,22 +197,8 @@ def test_a_form_that_comes_back_with_an_error_keeps_everything_and_the_chosen_ph
     writer_client,
 ):
     photo = ImageFactory(title="Soyuz return")
-    data = article_form(
-        CategoryFactory(),
-        headline="",
-        inlines={
-            "sections": [
-                {
-                    "subheading": "Small Talk",
-                    "position": 0,
-                    "blocks": [
-                        {"kind": "text", "body": "The capsule landed at dawn.", "position": 0},
-                        {"kind": "photo", "image": photo.pk, "caption": "Down.", "position": 1},
-                    ],
-                }
-            ]
-        },
-    )
+    photo_block = {"kind": "photo", "image": photo.pk, "caption": "Down."}
+    data = half_written_story(CategoryFactory(), photo_block, headline="")
     response = writer_client.post(ADD_URL, data)
     assert response.status_code == 200
     assert "Headline" in response.text and "This field is required." in response.text
